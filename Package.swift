@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "looptop",
+    products: [
+        .executable(name: "looptop", targets: ["looptop"]),
+        .library(name: "LoopTopEngine", targets: ["LoopTopEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        // The few GNU calls Glibc hides from Swift (thread names, thread ids).
+        .target(name: "CSystemShims"),
+        // Curses, seen through a shim header; only LoopTopTUI imports it.
+        .systemLibrary(name: "CNcurses"),
+        .target(
+            name: "LoopTopEngine",
+            dependencies: [
+                "CSystemShims",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "LoopTopTUI",
+            dependencies: ["LoopTopEngine", "CNcurses", "CSystemShims"]
+        ),
+        .executableTarget(
+            name: "looptop",
+            dependencies: [
+                "LoopTopEngine",
+                "LoopTopTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LoopTopEngineTests", dependencies: ["LoopTopEngine"]),
+        .testTarget(name: "LoopTopTUITests", dependencies: ["LoopTopTUI", "LoopTopEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

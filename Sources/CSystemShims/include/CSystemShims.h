@@ -1,0 +1,43 @@
+#ifndef LOOPTOP_CSYSTEMSHIMS_H
+#define LOOPTOP_CSYSTEMSHIMS_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/// pthread_setname_np on the calling thread. glibc refuses names over 15
+/// bytes with ERANGE, so the name is cut to 15 bytes first. Returns 0 or errno.
+int looptop_set_thread_name(const char *name);
+
+/// The calling thread's name as the OS sees it (what `ps -L` shows).
+int looptop_get_thread_name(pthread_t thread, char *buffer, size_t length);
+
+/// The kernel thread id of the calling thread (gettid), shown in worker detail.
+int32_t looptop_gettid(void);
+
+/// CPU time consumed by `thread` so far, in nanoseconds, or -1 if the thread
+/// can no longer be asked (it has been joined).
+int64_t looptop_thread_cpu_ns(pthread_t thread);
+
+/// CPU time consumed by the calling thread, in nanoseconds.
+int64_t looptop_self_cpu_ns(void);
+
+/// Creates a signalfd for `signals` (already blocked by the caller), non
+/// blocking and close-on-exec. Returns the fd or -1.
+int looptop_signalfd(const sigset_t *signals);
+
+/// Reads one pending signal from a signalfd: its number, 0 if none, -1 on error.
+int looptop_signalfd_read(int fd);
+
+/// Installs `handler` for a fatal signal with SA_RESETHAND|SA_NODEFER semantics
+/// off (so it can chain), saving the old action in `old`. Returns 0 or -1.
+int looptop_install_fatal_handler(int signo, void (*handler)(int), struct sigaction *old);
+
+/// Restores the saved action for `signo` and raises it again.
+void looptop_chain_fatal(int signo, const struct sigaction *old);
+
+/// CPUs this process may run on (sched_getaffinity), or 0 if unknown.
+int looptop_cpu_count(void);
+
+#endif

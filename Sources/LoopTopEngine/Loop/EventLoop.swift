@@ -1,0 +1,424 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import DequeModule
+import Synchronization
+
+/// One measurement from the event loop, published through its own ring.
+struct LoopSample: Sendable {
+    enum Kind: UInt8, Sendable {
+        /// How late the probe timer fired, ns.
+        case lag
+        /// A request's arrival-to-completion time, ns.
+        case request
+        /// An offloaded job's trip back: worker finished → loop callback ran, ns.
+        case handback
+    }
+    let kind: Kind
+    let at: UInt64
+    let value: UInt64
+}
+
+/// A thread that runs timers and a stream of small requests, like Node's main
+/// thread serving HTTP, and places arriving jobs where the mode says.
+///
+/// Every iteration: take messages (offloaded completions), fire due timers
+/// (the lag probe, job arrivals, request arrivals), serve waiting requests,
+/// then do job work: a whole job (blocking) or one slice of about 1 ms
+/// (chunked). With nothing to do it sleeps until the next timer is due.
+///
+/// Requests and jobs "arrive" at their scheduled instants whether or not the
+/// loop is free, as they would from a network: when the loop was blocked, it
+/// finds them waiting and their latency includes the wait.
+final class EventLoop: @unchecked Sendable {
+    struct Inbox {
+        var completions: Deque<JobCompletion> = []
+        var burst = 0
+        var stop = false
+        var sleeping = false
+    }
+
+    let inbox = ConditionMutex(Inbox())
+    let clock: any EngineClock
+    let pool: WorkerPool
+    let samples: EventRing<LoopSample>
+    let events: EventRing<EngineEvent>
+    let settings: SettingsBox
+    let catalog: WorkloadCatalog
+    let jobIDs: JobIDs
+
+    // Published for snapshots, written only by the loop thread.
+    /// Engine time the next probe is due; a snapshot reads a stall in progress from it.
+    let probeDueAt = Atomic<UInt64>(0)
+    /// Busy time, packed: top bit clear → total busy ns; set → busy since
+    /// (now − rest), so one load gives a consistent reading.
+    let busyClock = Atomic<UInt64>(0)
+    let requestsCompleted = Atomic<UInt64>(0)
+    let requestsWaiting = Atomic<Int>(0)
+    /// The job running on the loop now, for blame.
+    let currentJob = Mutex<RunningJob?>(nil)
+    /// Cancels the loop's job when the engine shuts down.
+    private let flags = JobFlags()
+
+    // Loop-thread state: touched only by the loop thread after `start`.
+    private var backlog: Deque<Job> = []
+    private var chunked: (job: Job, run: any WorkloadRun, startedAt: UInt64)?
+    private var pendingRequests: Deque<UInt64> = []
+    private var probeDue: UInt64 = 0
+    private var nextRequest: UInt64?
+    private var nextArrival: UInt64?
+    private var current = EngineSettings()
+    private var rng = SplitMix64(seed: 0x100F_70B)
+    private var requestIterations = 1
+    private var thread: OSThread?
+
+    static let busyBit: UInt64 = 1 << 63
+    /// Arrivals made up in one iteration at most, after a long stall.
+    static let catchUpLimit = 10_000
+    /// Requests kept waiting at most; more are shed (counted).
+    static let requestBacklogLimit = 100_000
+    let requestsShed = Atomic<UInt64>(0)
+
+    init(clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
+         settings: SettingsBox, catalog: WorkloadCatalog, jobIDs: JobIDs) {
+        self.clock = clock
+        self.pool = pool
+        self.samples = samples
+        self.events = events
+        self.settings = settings
+        self.catalog = catalog
+        self.jobIDs = jobIDs
+    }
+
+    // MARK: From other threads
+
+    func start() {
+        thread = OSThread.spawn(name: "looptop-loop") { [self] in self.run() }
+    }
+
+    /// Stops the loop: its running job is cancelled, queued loop jobs too.
+    func stop() {
+        flags.requestCancel()
+        inbox.withLock { $0.stop = true }
+        inbox.signal()
+        thread?.join()
+        thread = nil
+    }
+
+    /// Delivers a finished offloaded job; wakes the loop only if it sleeps.
+    func post(_ completion: JobCompletion) {
+        let wake = inbox.withLock { box -> Bool in
+            box.completions.append(completion)
+            return box.sleeping && box.completions.count == 1
+        }
+        if wake { inbox.signal() }
+    }
+
+    /// Fires `count` jobs at once at the next iteration.
+    func burst(_ count: Int) {
+        inbox.withLock { $0.burst += max(0, count) }
+        inbox.signal()
+    }
+
+    /// Makes the loop re-read its settings now.
+    func wake() { inbox.signal() }
+
+    /// Busy ns so far, including a busy stretch in progress.
+    func busyNanos(at now: UInt64) -> UInt64 {
+        let packed = busyClock.load(ordering: .acquiring)
+        if packed & Self.busyBit != 0 {
+            let origin = packed & ~Self.busyBit
+            return now >= origin ? now - origin : 0
+        }
+        return packed
+    }
+
+    // MARK: The loop thread
+
+    private func run() {
+        let start = clock.now()
+        current = settings.value
+        requestIterations = catalog.spinIterations(forMicros: current.requestMicros)
+        probeDue = start + Nanos.fromMs(current.probeIntervalMs)
+        probeDueAt.store(probeDue, ordering: .releasing)
+        nextRequest = requestGap().map { start + $0 }
+        nextArrival = arrivalGap().map { start + $0 }
+        var busyTotal: UInt64 = 0
+
+        while true {
+            let wokeAt = clock.now()
+            // Busy from here until we sleep again.
+            busyClock.store((wokeAt &- busyTotal) | Self.busyBit, ordering: .releasing)
+            let (completions, burst, stop) = inbox.withLock { box -> (Deque<JobCompletion>, Int, Bool) in
+                defer { box.completions.removeAll(keepingCapacity: true); box.burst = 0 }
+                return (box.completions, box.burst, box.stop)
+            }
+            if stop { break }
+            for completion in completions {
+                samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
+            }
+            refreshSettings(now: wokeAt)
+            fireTimers(now: clock.now())
+            if burst > 0 { arrive(count: burst, at: clock.now(), reason: "burst") }
+            serveRequests()
+            doJobWork()
+
+            let now = clock.now()
+            busyTotal &+= now &- wokeAt
+            let moreWork = chunked != nil || !backlog.isEmpty
+            if moreWork {
+                busyClock.store(busyTotal, ordering: .releasing)
+                continue
+            }
+            busyClock.store(busyTotal, ordering: .releasing)
+            sleep(now: now)
+        }
+        shutDownJobs()
+    }
+
+    private func sleep(now: UInt64) {
+        var due = probeDue
+        if let r = nextRequest { due = min(due, r) }
+        if let a = nextArrival { due = min(due, a) }
+        let wait = due > now ? due - now : 0
+        guard wait > 0 else { return }
+        let deadline = monotonicNow() + wait
+        inbox.withLockWaiting { box, waiter in
+            guard box.completions.isEmpty, box.burst == 0, !box.stop else { return }
+            box.sleeping = true
+            waiter.wait(until: deadline)
+            box.sleeping = false
+        }
+    }
+
+    private func refreshSettings(now: UInt64) {
+        let latest = settings.value
+        guard latest != current else { return }
+        let old = current
+        current = latest
+        if latest.requestMicros != old.requestMicros {
+            requestIterations = catalog.spinIterations(forMicros: latest.requestMicros)
+        }
+        if latest.requestRate != old.requestRate {
+            nextRequest = requestGap().map { now + $0 }
+        }
+        if latest.rate != old.rate || latest.paused != old.paused || latest.arrival != old.arrival {
+            nextArrival = arrivalGap().map { now + $0 }
+        }
+    }
+
+    private func requestGap() -> UInt64? {
+        current.requestRate > 0 ? max(1, UInt64(1e9 / current.requestRate)) : nil
+    }
+
+    private func arrivalGap() -> UInt64? {
+        guard !current.paused, current.rate > 0 else { return nil }
+        let mean = 1e9 / current.rate
+        switch current.arrival {
+        case .constant:
+            return max(1, UInt64(mean))
+        case .poisson:
+            let u = max(Double.leastNormalMagnitude, rng.nextUnit())
+            return max(1, UInt64(-log(u) * mean))
+        }
+    }
+
+    private func fireTimers(now: UInt64) {
+        if now >= probeDue {
+            samples.push(LoopSample(kind: .lag, at: now, value: now - probeDue))
+            probeDue = now + Nanos.fromMs(current.probeIntervalMs)
+            probeDueAt.store(probeDue, ordering: .releasing)
+        }
+        if var due = nextArrival, due <= now {
+            var made = 0
+            while due <= now, made < Self.catchUpLimit {
+                arriveOne(at: due)
+                made += 1
+                guard let gap = arrivalGap() else { break }
+                due += gap
+            }
+            if due <= now {
+                events.push(EngineEvent(time: now, kind: .notice,
+                                        message: "arrivals: caught up \(made) jobs after a stall; later ones skipped"))
+                due = now + (arrivalGap() ?? 0)
+            }
+            nextArrival = arrivalGap() == nil ? nil : due
+        }
+        if var due = nextRequest, due <= now, let gap = requestGap() {
+            while due <= now {
+                if pendingRequests.count < Self.requestBacklogLimit {
+                    pendingRequests.append(due)
+                } else {
+                    requestsShed.add(1, ordering: .relaxed)
+                }
+                due += gap
+            }
+            nextRequest = due
+            requestsWaiting.store(pendingRequests.count, ordering: .relaxed)
+        }
+    }
+
+    private func arrive(count: Int, at time: UInt64, reason: String) {
+        for _ in 0..<count { arriveOne(at: time) }
+        events.push(EngineEvent(time: time, kind: .control, message: "\(reason): \(count) jobs fired"))
+    }
+
+    /// One job arrives: it is placed where the mode says, or rejected.
+    private func arriveOne(at time: UInt64) {
+        guard let workload = catalog.workload(named: current.workload) else { return }
+        let id = jobIDs.next()
+        let units = catalog.units(for: workload.name, ms: current.jobMs)
+        let job = Job(id: id, workload: workload, units: units, targetMs: current.jobMs,
+                      submittedAt: time, mode: current.mode)
+        switch current.mode {
+        case .offloaded:
+            pool.submit(job)
+        case .blocking, .chunked:
+            let accepted = pool.state.withLock { s -> Bool in
+                guard s.loopQueued < UInt64(s.capacity) else {
+                    s.counts.submitRejected()
+                    return false
+                }
+                s.counts.submitQueued()
+                s.loopQueued += 1
+                return true
+            }
+            if accepted { backlog.append(job) }
+        }
+    }
+
+    private func serveRequests() {
+        guard !pendingRequests.isEmpty else { return }
+        while let arrival = pendingRequests.popFirst() {
+            _ = SpinWorkload.burn(arrival, count: requestIterations)
+            let done = clock.now()
+            samples.push(LoopSample(kind: .request, at: done, value: done &- arrival))
+            requestsCompleted.add(1, ordering: .relaxed)
+        }
+        requestsWaiting.store(0, ordering: .relaxed)
+    }
+
+    private func doJobWork() {
+        // The mode applies when the loop's handler gets to a job: after a
+        // switch to offloaded, jobs still waiting for the loop go to the pool.
+        if current.mode == .offloaded, !backlog.isEmpty {
+            let moved = Array(backlog)
+            backlog.removeAll()
+            pool.adoptFromLoop(moved)
+        }
+        if chunked == nil, var job = backlog.popFirst() {
+            job.mode = current.mode
+            let startedAt = clock.now()
+            pool.state.withLock { s in
+                s.loopQueued -= 1
+                s.counts.start()
+            }
+            currentJob.withLock {
+                $0 = RunningJob(id: job.id, workload: job.workload.name, mode: job.mode,
+                                targetMs: job.targetMs, startedAt: startedAt)
+            }
+            if job.mode == .blocking {
+                let (outcome, reason) = runToEnd(job, context: JobContext(flag: flags))
+                finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason)
+                return
+            }
+            chunked = (job, job.workload.makeRun(units: job.units, seed: job.id), startedAt)
+        }
+        guard let slice = chunked else { return }
+        let context = JobContext(flag: flags)
+        let sliceEnd = clock.now() + Nanos.fromMs(current.sliceMs)
+        do {
+            while true {
+                try context.checkpoint()
+                if try slice.run.step(context) {
+                    chunked = nil
+                    finishLoopJob(slice.job, startedAt: slice.startedAt, outcome: .completed, reason: nil)
+                    return
+                }
+                if clock.now() >= sliceEnd { return }
+            }
+        } catch {
+            chunked = nil
+            let cancelled = (error as? JobInterruption) == .cancelled
+            finishLoopJob(slice.job, startedAt: slice.startedAt, outcome: cancelled ? .cancelled : .failed,
+                          reason: cancelled ? "engine stopped" : "\(error)")
+        }
+    }
+
+    private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?) {
+        let finishedAt = clock.now()
+        pool.state.withLock { $0.counts.finish(outcome) }
+        currentJob.withLock { $0 = nil }
+        let record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
+                               workerID: nil, submittedAt: job.submittedAt, startedAt: startedAt,
+                               finishedAt: finishedAt, reason: reason)
+        events.push(EngineEvent(time: finishedAt, kind: .jobFinished, job: record))
+        // A job that held the loop far past the probe interval gets named.
+        let held = finishedAt &- startedAt
+        if job.mode == .blocking, held >= Nanos.fromMs(max(50, 10 * current.probeIntervalMs)) {
+            fireTimers(now: finishedAt)
+            events.push(EngineEvent(
+                time: finishedAt, kind: .notice, job: record,
+                message: "loop blocked \(formatMs(held)) by job #\(job.id) \(job.workload.name); "
+                    + "\(pendingRequests.count) requests waited"))
+        }
+    }
+
+    private func shutDownJobs() {
+        if let slice = chunked {
+            chunked = nil
+            finishLoopJob(slice.job, startedAt: slice.startedAt, outcome: .cancelled, reason: "engine stopped")
+        }
+        let left = backlog.count
+        backlog.removeAll()
+        if left > 0 {
+            pool.state.withLock { s in
+                for _ in 0..<left { s.counts.cancelQueued() }
+                s.loopQueued -= UInt64(left)
+            }
+        }
+        busyClock.store(busyClock.load(ordering: .relaxed) & ~Self.busyBit, ordering: .releasing)
+    }
+}
+
+/// "812 ms", "1.25 s", "0.42 ms": a duration as people read it.
+public func formatMs(_ nanos: UInt64) -> String {
+    let ms = Double(nanos) / 1e6
+    if ms >= 10_000 { return String(format1: ms / 1000, digits: 1) + " s" }
+    if ms >= 1000 { return String(format1: ms / 1000, digits: 2) + " s" }
+    if ms >= 10 { return "\(Int(ms.rounded())) ms" }
+    if ms >= 1 { return String(format1: ms, digits: 1) + " ms" }
+    return String(format1: ms, digits: 2) + " ms"
+}
+
+extension String {
+    /// A number with a fixed count of decimals, without Foundation's formatter.
+    public init(format1 value: Double, digits: Int) {
+        guard value.isFinite else { self = value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf"); return }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let negative = value < 0
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9.0e18 else { self = "\(value)"; return }
+        let whole = UInt64(scaled)
+        let intPart = whole / UInt64(scale)
+        var frac = digits > 0 ? String(whole % UInt64(scale)) : ""
+        while frac.count < digits { frac = "0" + frac }
+        self = (negative && whole != 0 ? "-" : "") + String(intPart) + (digits > 0 ? "." + frac : "")
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so arrivals replay the same.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in (0, 1].
+    mutating func nextUnit() -> Double { Double((next() >> 11) + 1) / Double(1 << 53) }
+}

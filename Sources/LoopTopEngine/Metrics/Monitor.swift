@@ -1,0 +1,219 @@
+import DequeModule
+import Histogram
+
+/// Durations kept with the time they were taken, for a sliding window.
+struct TimedWindow {
+    private(set) var samples: Deque<(at: UInt64, value: UInt64)> = []
+    let span: UInt64
+    let limit: Int
+
+    init(span: UInt64, limit: Int = 50_000) {
+        self.span = span
+        self.limit = limit
+    }
+
+    mutating func add(_ value: UInt64, at time: UInt64) {
+        samples.append((time, value))
+        if samples.count > limit { samples.removeFirst(samples.count - limit) }
+    }
+
+    mutating func expire(now: UInt64) {
+        let cutoff = now > span ? now - span : 0
+        while let first = samples.first, first.at < cutoff { samples.removeFirst() }
+    }
+
+    mutating func reset() { samples.removeAll() }
+
+    var count: Int { samples.count }
+
+    func max(since time: UInt64) -> UInt64 {
+        var best: UInt64 = 0
+        for sample in samples.reversed() {
+            if sample.at < time { break }
+            best = Swift.max(best, sample.value)
+        }
+        return best
+    }
+
+    /// p50 / p99 / max of the window, exactly (the window is small).
+    func summary() -> LatencySummary {
+        guard !samples.isEmpty else { return .empty }
+        let sorted = samples.map(\.value).sorted()
+        func at(_ p: Double) -> Double {
+            let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+            return Nanos.ms(sorted[Swift.min(Swift.max(rank, 0), sorted.count - 1)])
+        }
+        return LatencySummary(count: UInt64(sorted.count), p50: at(50), p99: at(99), max: Nanos.ms(sorted.last!))
+    }
+}
+
+/// Latencies in µs with three significant digits, from 1 µs to an hour.
+struct LatencyHistogram {
+    private(set) var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+
+    mutating func record(nanos: UInt64) {
+        let micros = Swift.max(1, Swift.min(nanos / 1000, 3_600_000_000))
+        _ = histogram.record(micros)
+    }
+
+    mutating func reset() { histogram.reset() }
+
+    var summary: LatencySummary {
+        guard histogram.totalCount > 0 else { return .empty }
+        return LatencySummary(
+            count: histogram.totalCount,
+            p50: Double(histogram.valueAtPercentile(50)) / 1000,
+            p99: Double(histogram.valueAtPercentile(99)) / 1000,
+            max: Double(histogram.max) / 1000)
+    }
+}
+
+/// The figures of one scope (an interval, or the whole run).
+struct ScopeFigures {
+    var start: UInt64
+    var busyAtStart: UInt64
+    var lag = LatencyHistogram()
+    var requests = LatencyHistogram()
+    var wait = LatencyHistogram()
+    var run = LatencyHistogram()
+
+    init(start: UInt64, busy: UInt64) {
+        self.start = start
+        busyAtStart = busy
+    }
+
+    func figures(now: UInt64, busy: UInt64) -> IntervalFigures {
+        let span = now &- start
+        var figures = IntervalFigures()
+        figures.seconds = Double(span) / 1e9
+        figures.lag = lag.summary
+        figures.requestLatency = requests.summary
+        figures.requestsCompleted = requests.histogram.totalCount
+        figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
+        figures.wait = wait.summary
+        figures.run = run.summary
+        return figures
+    }
+}
+
+/// What the monitor keeps of one worker between snapshots.
+struct WorkerTrack {
+    var samples: Deque<(at: UInt64, busy: UInt64, cpu: UInt64)> = []
+    var activity: Deque<Double> = []
+    var recentJobs: Deque<JobRecord> = []
+    var run = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+    var runWindow: TimedWindow
+}
+
+/// Turns the engine's raw channels (the rings, the pool's ledger, the loop's
+/// atomics) into ``Snapshot``s. One consumer at a time (the engine keeps it
+/// behind a lock); its cost is paid at the frame rate, not per job.
+struct Monitor {
+    let window: UInt64
+    let recentMaxSpan: UInt64 = 1_000_000_000
+    let historyLength: Int
+    let logLength = 200
+    let recentJobsLength = 24
+
+    var lagWindow: TimedWindow
+    var requestWindow: TimedWindow
+    var handbackWindow: TimedWindow
+    var waitWindow: TimedWindow
+    var runWindow: TimedWindow
+    var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
+    var lagHistory: Deque<Double> = []
+    var utilizationHistory: Deque<Double> = []
+    var depthHistory: Deque<Double> = []
+    var tracks: [Int: WorkerTrack] = [:]
+    var log: Deque<EngineEvent> = []
+    var interval: ScopeFigures
+    var total: ScopeFigures
+    var lastSnapshotAt: UInt64
+    var lastBusy: UInt64 = 0
+    var lastRejected: UInt64 = 0
+    var rejectedReportedAt: UInt64 = 0
+    var lagSinceLastSnapshot: UInt64 = 0
+
+    init(start: UInt64, windowSeconds: Double, historyLength: Int) {
+        window = Nanos.fromSeconds(windowSeconds)
+        self.historyLength = historyLength
+        lagWindow = TimedWindow(span: window)
+        requestWindow = TimedWindow(span: window)
+        handbackWindow = TimedWindow(span: window)
+        waitWindow = TimedWindow(span: window)
+        runWindow = TimedWindow(span: window)
+        interval = ScopeFigures(start: start, busy: 0)
+        total = ScopeFigures(start: start, busy: 0)
+        lastSnapshotAt = start
+    }
+
+    mutating func resetStatistics(now: UInt64, busy: UInt64) {
+        lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
+        busySamples.removeAll()
+        lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
+        for id in tracks.keys {
+            tracks[id]!.samples.removeAll()
+            tracks[id]!.activity.removeAll()
+            tracks[id]!.recentJobs.removeAll()
+            tracks[id]!.run.reset()
+            tracks[id]!.runWindow.reset()
+        }
+        interval = ScopeFigures(start: now, busy: busy)
+        total = ScopeFigures(start: now, busy: busy)
+    }
+
+    mutating func absorb(_ sample: LoopSample) {
+        switch sample.kind {
+        case .lag:
+            lagWindow.add(sample.value, at: sample.at)
+            interval.lag.record(nanos: sample.value)
+            total.lag.record(nanos: sample.value)
+            lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
+        case .request:
+            requestWindow.add(sample.value, at: sample.at)
+            interval.requests.record(nanos: sample.value)
+            total.requests.record(nanos: sample.value)
+        case .handback:
+            handbackWindow.add(sample.value, at: sample.at)
+        }
+    }
+
+    mutating func absorb(_ event: EngineEvent) {
+        if event.kind == .jobFinished, let job = event.job {
+            waitWindow.add(job.waitNanos, at: job.finishedAt)
+            runWindow.add(job.runNanos, at: job.finishedAt)
+            interval.wait.record(nanos: job.waitNanos)
+            interval.run.record(nanos: job.runNanos)
+            total.wait.record(nanos: job.waitNanos)
+            total.run.record(nanos: job.runNanos)
+            if let worker = job.workerID {
+                var track = tracks[worker] ?? WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
+                track.recentJobs.append(job)
+                if track.recentJobs.count > recentJobsLength { track.recentJobs.removeFirst() }
+                _ = track.run.record(max(1, job.runNanos / 1000))
+                track.runWindow.add(job.runNanos, at: job.finishedAt)
+                tracks[worker] = track
+            }
+            // Jobs that did not complete are worth a line; completed ones are counted, not logged.
+            guard job.outcome != .completed else { return }
+            appendLog(EngineEvent(
+                time: event.time, kind: .jobFinished, workerID: event.workerID, job: job,
+                message: "job #\(job.id) \(job.workload) \(job.outcome.rawValue)"
+                    + (job.reason.map { ": \($0)" } ?? "")))
+            return
+        }
+        appendLog(event)
+    }
+
+    mutating func appendLog(_ event: EngineEvent) {
+        log.append(event)
+        if log.count > logLength { log.removeFirst(log.count - logLength) }
+    }
+
+    static func push(_ value: Double, into history: inout Deque<Double>, limit: Int) {
+        history.append(value)
+        if history.count > limit { history.removeFirst(history.count - limit) }
+    }
+}

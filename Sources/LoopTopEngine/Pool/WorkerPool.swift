@@ -1,0 +1,412 @@
+import DequeModule
+import Synchronization
+
+/// A finished offloaded job on its way back to the event loop.
+struct JobCompletion: Sendable {
+    let record: JobRecord
+}
+
+/// What the pool knows of one worker; kept under the pool's lock.
+struct WorkerRecord {
+    let id: Int
+    let name: String
+    let flags = JobFlags()
+    var thread: OSThread?
+    var state: WorkerState = .starting
+    var stopRequested = false
+    var current: RunningJob?
+    var jobsDone: UInt64 = 0
+    var jobsFailed: UInt64 = 0
+    var busyNanos: UInt64 = 0
+    var spawnedAt: UInt64
+    var readyAt: UInt64?
+    var endedAt: UInt64?
+    var endReason: String?
+    var tid: Int32 = 0
+    var cpuNanosAtExit: UInt64 = 0
+}
+
+/// The job a worker is running now.
+public struct RunningJob: Sendable, Equatable {
+    public let id: UInt64
+    public let workload: String
+    public let mode: Mode
+    public let targetMs: Double
+    public let startedAt: UInt64
+}
+
+/// State shared by the pool's threads, behind one lock.
+///
+/// The queue and the job ledger live together so each job's move (queued →
+/// running → an outcome) is one step under the lock that the worker must take
+/// anyway to get its next job; per-worker figures ride on the same
+/// acquisition, so the metrics cost no extra lock on the hot path.
+struct PoolState {
+    var queue: Deque<Job> = []
+    var capacity: Int
+    var counts = JobCounts()
+    /// Jobs queued on the event loop (blocking/chunked), counted in `counts.queued`.
+    var loopQueued: UInt64 = 0
+    var workers: [WorkerRecord] = []
+    var idleWaiters = 0
+    var nextWorkerID = 1
+    var toJoin: [OSThread] = []
+    var shuttingDown = false
+    var autoRespawn = false
+    var spawnFailures: UInt64 = 0
+
+    func index(of id: Int) -> Int? { workers.firstIndex { $0.id == id } }
+    var liveCount: Int { workers.reduce(0) { $0 + ($1.state.isLive && !$1.stopRequested ? 1 : 0) } }
+}
+
+/// A pool of real OS threads (`looptop-w<N>`) taking jobs from one bounded FIFO.
+///
+/// Workers can be spawned and terminated while jobs run. Terminating a busy
+/// worker cancels its job cooperatively: the job's run checks a flag between
+/// units of work (every 20–200 µs), so the thread ends within a few ms and the
+/// job is counted *cancelled*. Its partial work is lost, as with Node's
+/// `worker.terminate()`: a thread cannot be stopped mid-computation without
+/// leaving shared state torn, and a half-done result is worth nothing.
+final class WorkerPool: @unchecked Sendable {
+    let state: ConditionMutex<PoolState>
+    let clock: any EngineClock
+    let events: EventRing<EngineEvent>
+    /// Where offloaded completions go (the event loop's inbox).
+    private let onCompletion: @Sendable (JobCompletion) -> Void
+    /// Whether workers publish a `jobFinished` event per job (benchmarks turn it off).
+    let recordJobEvents: Bool
+
+    init(capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
+         recordJobEvents: Bool = true,
+         onCompletion: @escaping @Sendable (JobCompletion) -> Void) {
+        state = ConditionMutex(PoolState(capacity: max(1, capacity)))
+        self.clock = clock
+        self.events = events
+        self.recordJobEvents = recordJobEvents
+        self.onCompletion = onCompletion
+    }
+
+    // MARK: Jobs
+
+    /// Queues a job for the workers, or rejects it when the queue is full.
+    /// Returns false when rejected (the ledger counts it).
+    @discardableResult
+    func submit(_ job: Job) -> Bool {
+        let (accepted, wake) = state.withLock { s -> (Bool, Bool) in
+            guard !s.shuttingDown, s.queue.count < s.capacity else {
+                s.counts.submitRejected()
+                return (false, false)
+            }
+            s.queue.append(job)
+            s.counts.submitQueued()
+            return (true, s.idleWaiters > 0)
+        }
+        if wake { state.signal() }
+        return accepted
+    }
+
+    /// Takes jobs that waited on the event loop (already counted as queued
+    /// there) into the pool's queue; those that do not fit are rejected.
+    func adoptFromLoop(_ jobs: [Job]) {
+        guard !jobs.isEmpty else { return }
+        let wake = state.withLock { s -> Bool in
+            s.loopQueued -= UInt64(jobs.count)
+            for var job in jobs {
+                job.mode = .offloaded
+                if !s.shuttingDown, s.queue.count < s.capacity {
+                    s.queue.append(job)
+                } else {
+                    s.counts.queued -= 1
+                    s.counts.rejected += 1
+                }
+            }
+            return s.idleWaiters > 0
+        }
+        if wake { state.broadcast() }
+    }
+
+    /// Changes the queue's bound; jobs already queued beyond it stay queued.
+    func setCapacity(_ capacity: Int) {
+        state.withLock { $0.capacity = max(1, capacity) }
+    }
+
+    func setAutoRespawn(_ on: Bool) {
+        state.withLock { $0.autoRespawn = on }
+    }
+
+    // MARK: Workers
+
+    /// Starts `count` workers; returns their ids (fewer if the OS refuses threads).
+    @discardableResult
+    func spawn(_ count: Int = 1) -> [Int] {
+        var ids: [Int] = []
+        for _ in 0..<max(0, count) {
+            guard let id = spawnOne() else { break }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    private func spawnOne() -> Int? {
+        let now = clock.now()
+        let result: Int? = state.withLock { s in
+            guard !s.shuttingDown else { return nil }
+            let id = s.nextWorkerID
+            let name = "looptop-w\(id)"
+            // The thread is created under the lock so its record holds the
+            // handle before the thread can look for it; it blocks on the lock
+            // until this returns.
+            guard let thread = OSThread.spawn(name: name, body: { [self] in self.workerMain(id: id) }) else {
+                s.spawnFailures += 1
+                return nil
+            }
+            s.nextWorkerID += 1
+            var record = WorkerRecord(id: id, name: name, spawnedAt: now)
+            record.thread = thread
+            s.workers.append(record)
+            return id
+        }
+        if let id = result {
+            events.push(EngineEvent(time: now, kind: .workerSpawned, workerID: id, message: "worker \(id) spawned"))
+        } else {
+            events.push(EngineEvent(time: now, kind: .notice, message: "spawn refused: the OS would not create a thread"))
+        }
+        return result
+    }
+
+    /// Asks worker `id` (or, when nil, the newest live one) to stop. An idle
+    /// worker exits at once; a busy one cancels its job at the next unit.
+    /// Returns the worker's id, or nil if there is none to stop.
+    @discardableResult
+    func terminate(_ id: Int? = nil) -> Int? {
+        let target: Int? = state.withLock { s in
+            let candidate: Int?
+            if let id {
+                candidate = s.workers.first { $0.id == id && $0.state.isLive && !$0.stopRequested }?.id
+            } else {
+                candidate = s.workers.last { $0.state.isLive && !$0.stopRequested }?.id
+            }
+            guard let chosen = candidate, let i = s.index(of: chosen) else { return nil }
+            s.workers[i].stopRequested = true
+            s.workers[i].flags.requestCancel()
+            s.workers[i].state = .stopping
+            return chosen
+        }
+        if target != nil { state.broadcast() }
+        return target
+    }
+
+    /// Injects a fault into worker `id` (or the newest live one): its job, if
+    /// any, fails, the worker fails with an error and exits, and the pool
+    /// spawns a replacement when auto-respawn is on.
+    @discardableResult
+    func injectFault(_ id: Int? = nil) -> Int? {
+        let target: Int? = state.withLock { s in
+            let candidate = id.flatMap { wanted in s.workers.first { $0.id == wanted && $0.state.isLive } }
+                ?? s.workers.last { $0.state.isLive && !$0.stopRequested }
+            guard let chosen = candidate?.id, let i = s.index(of: chosen) else { return nil }
+            s.workers[i].flags.requestFault()
+            s.workers[i].stopRequested = true
+            return chosen
+        }
+        if target != nil { state.broadcast() }
+        return target
+    }
+
+    /// Waits (up to `timeoutNanos` of real time) until worker `id` has ended,
+    /// then joins every ended thread. Returns true if it ended in time.
+    @discardableResult
+    func waitForExit(_ id: Int, timeoutNanos: UInt64) -> Bool {
+        let deadline = monotonicNow() + timeoutNanos
+        let ended = state.wait(deadline: deadline) { s -> Bool? in
+            guard let i = s.index(of: id) else { return true }
+            return s.workers[i].state.isLive ? nil : true
+        } ?? false
+        reap()
+        return ended
+    }
+
+    /// Joins threads that have ended. Their records stay for display.
+    func reap() {
+        let threads = state.withLock { s -> [OSThread] in
+            defer { s.toJoin.removeAll() }
+            return s.toJoin
+        }
+        for thread in threads { thread.join() }
+    }
+
+    /// Forgets ended workers beyond the newest `keep`, and those ended more
+    /// than `olderThan` ns ago.
+    func pruneEnded(keep: Int, olderThan age: UInt64, now: UInt64) {
+        state.withLock { s in
+            var endedSeen = 0
+            for i in s.workers.indices.reversed() where !s.workers[i].state.isLive {
+                endedSeen += 1
+                let old = (s.workers[i].endedAt.map { now &- $0 > age }) ?? false
+                if endedSeen > keep || old { s.workers.remove(at: i) }
+            }
+        }
+    }
+
+    /// Stops every worker, cancels queued jobs, and joins all threads.
+    func shutdown() {
+        let queued = state.withLock { s -> Int in
+            s.shuttingDown = true
+            s.autoRespawn = false
+            let n = s.queue.count
+            for _ in 0..<n { s.counts.cancelQueued() }
+            s.queue.removeAll()
+            for i in s.workers.indices where s.workers[i].state.isLive {
+                s.workers[i].stopRequested = true
+                s.workers[i].flags.requestCancel()
+                s.workers[i].state = .stopping
+            }
+            return n
+        }
+        state.broadcast()
+        if queued > 0 {
+            events.push(EngineEvent(time: clock.now(), kind: .notice, message: "shutdown: \(queued) queued jobs cancelled"))
+        }
+        _ = state.wait(deadline: nil) { s -> Bool? in
+            s.workers.contains { $0.state.isLive } ? nil : true
+        }
+        reap()
+    }
+
+    // MARK: The worker thread
+
+    private enum Next {
+        case run(Job, JobFlags)
+        case stop(fault: Bool)
+    }
+
+    private func workerMain(id: Int) {
+        let tid = currentTID()
+        var finished: (record: JobRecord, busy: UInt64)?
+        let readyAt = clock.now()
+        var announcedReady = false
+
+        while true {
+            let next: Next = state.withLockWaiting { s, waiter in
+                guard let i = s.index(of: id) else { return .stop(fault: false) }
+                if let done = finished {
+                    s.counts.finish(done.record.outcome)
+                    s.workers[i].current = nil
+                    s.workers[i].busyNanos &+= done.busy
+                    if done.record.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
+                    finished = nil
+                }
+                if s.workers[i].readyAt == nil {
+                    s.workers[i].readyAt = readyAt
+                    s.workers[i].tid = tid
+                }
+                while true {
+                    let w = s.index(of: id)!
+                    if s.workers[w].stopRequested {
+                        return .stop(fault: s.workers[w].flags.faultRequested)
+                    }
+                    if let job = s.queue.popFirst() {
+                        s.counts.start()
+                        s.workers[w].state = .running
+                        s.workers[w].current = RunningJob(
+                            id: job.id, workload: job.workload.name, mode: job.mode,
+                            targetMs: job.targetMs, startedAt: clock.now())
+                        return .run(job, s.workers[w].flags)
+                    }
+                    s.workers[w].state = .idle
+                    s.idleWaiters += 1
+                    waiter.wait()
+                    s.idleWaiters -= 1
+                }
+            }
+            if !announcedReady {
+                announcedReady = true
+                events.push(EngineEvent(time: readyAt, kind: .workerReady, workerID: id, message: "worker \(id) online"))
+            }
+
+            switch next {
+            case .stop(let fault):
+                exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated", job: nil)
+                return
+            case .run(let job, let flags):
+                let record = execute(job, workerID: id, flags: flags)
+                if recordJobEvents {
+                    events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
+                }
+                onCompletion(JobCompletion(record: record))
+                if flags.stopReason() != nil {
+                    let fault = flags.faultRequested
+                    exit(id: id, fault: fault,
+                         reason: fault ? "fault injected during job #\(job.id)" : "terminated; job #\(job.id) \(record.outcome.rawValue)",
+                         job: record)
+                    return
+                }
+                finished = (record, record.runNanos)
+            }
+        }
+    }
+
+    /// Runs one job on this thread, unit by unit, checking the flags between units.
+    private func execute(_ job: Job, workerID: Int?, flags: JobFlags) -> JobRecord {
+        let startedAt = clock.now()
+        let outcome = runToEnd(job, context: JobContext(flag: flags))
+        let finishedAt = clock.now()
+        return JobRecord(
+            id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome.0,
+            workerID: workerID, submittedAt: job.submittedAt, startedAt: startedAt,
+            finishedAt: finishedAt, reason: outcome.1)
+    }
+
+    /// Records a worker's end under the lock, queues its thread to be joined,
+    /// and respawns it when asked.
+    private func exit(id: Int, fault: Bool, reason: String, job: JobRecord?) {
+        let now = clock.now()
+        let cpu = selfCPUNanos()
+        if fault {
+            events.push(EngineEvent(time: now, kind: .workerError, workerID: id, job: job,
+                                    message: "worker \(id) error: \(reason)"))
+        }
+        let respawn = state.withLock { s -> Bool in
+            guard let i = s.index(of: id) else { return false }
+            if let job {
+                s.counts.finish(job.outcome)
+                if job.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
+                s.workers[i].busyNanos &+= job.runNanos
+            }
+            s.workers[i].current = nil
+            s.workers[i].state = fault ? .failed : .exited
+            s.workers[i].endedAt = now
+            s.workers[i].endReason = reason
+            s.workers[i].cpuNanosAtExit = cpu
+            if let thread = s.workers[i].thread {
+                s.toJoin.append(thread)
+                s.workers[i].thread = nil
+            }
+            return fault && s.autoRespawn && !s.shuttingDown
+        }
+        events.push(EngineEvent(time: now, kind: .workerExited, workerID: id, job: job,
+                                message: "worker \(id) exited (\(fault ? "code 1, " : "")\(reason))"))
+        state.broadcast()
+        if respawn { spawn(1) }
+    }
+}
+
+/// Runs `job` to its end on the calling thread. Returns its outcome and, when
+/// it did not complete, why.
+func runToEnd(_ job: Job, context: JobContext) -> (JobOutcome, String?) {
+    do {
+        try context.checkpoint()
+        let run = job.workload.makeRun(units: job.units, seed: job.id)
+        while try !run.step(context) {
+            try context.checkpoint()
+        }
+        return (.completed, nil)
+    } catch let interruption as JobInterruption {
+        switch interruption {
+        case .cancelled: return (.cancelled, "worker terminated")
+        case .workerFault: return (.failed, "worker fault")
+        }
+    } catch {
+        return (.failed, "\(error)")
+    }
+}

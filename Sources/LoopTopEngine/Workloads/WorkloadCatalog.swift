@@ -1,0 +1,97 @@
+/// The workloads an engine can run, each with its measured cost per unit.
+///
+/// Built at start-up: each workload runs for a few ms and the time per unit
+/// is kept, so a job "of 20 ms" gets the units that take about 20 ms here.
+public struct WorkloadCatalog: Sendable {
+    public struct Entry: Sendable {
+        public let workload: any Workload
+        /// Measured cost of one unit on this machine, ns.
+        public let nanosPerUnit: Double
+    }
+
+    public private(set) var entries: [Entry]
+    /// Measured cost of one step of the spin generator, ns (for request work).
+    public let nanosPerSpinIteration: Double
+
+    /// The workloads that ship with looptop.
+    public static func builtIn() -> [any Workload] {
+        [SpinWorkload(), PrimesWorkload()]
+    }
+
+    /// Measures each workload for about `budgetMs` and builds the catalog.
+    public static func calibrated(_ workloads: [any Workload] = builtIn(), budgetMs: Double = 15) -> WorkloadCatalog {
+        let spin = Calibration.nanosPerUnit(of: SpinWorkload(), budgetMs: budgetMs)
+        let entries = workloads.map { workload in
+            let cost = workload is SpinWorkload ? spin : Calibration.nanosPerUnit(of: workload, budgetMs: budgetMs)
+            return Entry(workload: workload, nanosPerUnit: cost)
+        }
+        return WorkloadCatalog(entries: entries, nanosPerSpinIteration: spin / Double(SpinWorkload.stepsPerUnit))
+    }
+
+    /// A catalog with given costs, for tests that must not depend on the machine.
+    public init(entries: [Entry], nanosPerSpinIteration: Double) {
+        var seen = Set<String>()
+        self.entries = entries.filter { seen.insert($0.workload.name).inserted }
+        self.nanosPerSpinIteration = max(0.01, nanosPerSpinIteration)
+    }
+
+    /// Adds (or replaces) a workload, measuring it unless `nanosPerUnit` is given.
+    public mutating func register(_ workload: any Workload, nanosPerUnit: Double? = nil) {
+        let cost = nanosPerUnit ?? Calibration.nanosPerUnit(of: workload, budgetMs: 15)
+        entries.removeAll { $0.workload.name == workload.name }
+        entries.append(Entry(workload: workload, nanosPerUnit: max(1, cost)))
+    }
+
+    public var names: [String] { entries.map(\.workload.name) }
+
+    public func entry(named name: String) -> Entry? { entries.first { $0.workload.name == name } }
+
+    public func workload(named name: String) -> (any Workload)? { entry(named: name)?.workload }
+
+    /// Units that take about `ms` here (at least one).
+    public func units(for name: String, ms: Double) -> Int {
+        guard let cost = entry(named: name)?.nanosPerUnit, cost > 0 else { return 1 }
+        let units = (ms * 1_000_000 / cost).rounded()
+        return units.isFinite ? max(1, Int(min(units, 1e12))) : 1
+    }
+
+    /// Spin-generator steps that take about `micros` here.
+    func spinIterations(forMicros micros: Double) -> Int {
+        max(1, Int((micros * 1000 / nanosPerSpinIteration).rounded()))
+    }
+}
+
+/// Start-up measurement of a workload's cost per unit.
+public enum Calibration {
+    /// Runs jobs of 1, 2, 4, … units until one takes at least `budgetMs`, after
+    /// a warm-up, and returns ns per unit of the last.
+    public static func nanosPerUnit(of workload: any Workload, budgetMs: Double) -> Double {
+        let budget = Nanos.fromMs(budgetMs)
+        _ = measure(workload, units: 1)  // warm caches and lazy tables
+        var units = 1
+        while true {
+            let elapsed = measure(workload, units: units)
+            if elapsed >= budget || units >= 1 << 24 {
+                return max(1, Double(elapsed) / Double(units))
+            }
+            // Aim straight at the budget once there is a reading worth trusting.
+            if elapsed > budget / 16 {
+                units = max(units + 1, Int(Double(units) * Double(budget) / Double(max(1, elapsed)) * 1.05))
+            } else {
+                units *= 2
+            }
+        }
+    }
+
+    /// Time one job of `units` takes on this thread, ns.
+    public static func measure(_ workload: any Workload, units: Int) -> UInt64 {
+        let start = monotonicNow()
+        let run = workload.makeRun(units: units, seed: 1)
+        do {
+            while try !run.step(.detached) {}
+        } catch {
+            // A failing workload still costs what it cost; the job will fail at run time.
+        }
+        return monotonicNow() - start
+    }
+}
