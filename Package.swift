@@ -23,7 +23,10 @@ let package = Package(
                 "CSystemShims",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "DequeModule", package: "swift-collections"),
-            ]
+            ],
+            // The engine's kernels are what users watch: a debug build (what
+            // `swift run` makes) would show 20x slower, unrepresentative work.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(
             name: "LoopTopTUI",
@@ -34,6 +37,7 @@ let package = Package(
             dependencies: [
                 "LoopTopEngine",
                 "LoopTopTUI",
+                "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,10 +11,14 @@ import Glibc
 final class ConditionMutex<State>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
-    private var state: State
+    // On the heap, so the state is addressed in place: a waiter's `inout`
+    // view must see what other threads change while it sleeps, which an
+    // `inout` to a stored property (possibly a temporary copy) does not promise.
+    private let state: UnsafeMutablePointer<State>
 
     init(_ initial: State) {
-        state = initial
+        state = .allocate(capacity: 1)
+        state.initialize(to: initial)
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -32,13 +36,15 @@ final class ConditionMutex<State>: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         condition.deallocate()
         mutex.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     @inline(__always)
     func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return try body(&state)
+        return try body(&state.pointee)
     }
 
     /// Locks, then waits until `ready` returns a value (checked under the lock
@@ -48,7 +54,7 @@ final class ConditionMutex<State>: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while true {
-            if let value = ready(&state) { return value }
+            if let value = ready(&state.pointee) { return value }
             if let deadline {
                 if monotonicNow() >= deadline { return nil }
                 var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
@@ -59,26 +65,30 @@ final class ConditionMutex<State>: @unchecked Sendable {
         }
     }
 
-    /// Locks and hands `body` the state and a ``Waiter`` that can sleep on the
-    /// condition inside the lock, for loops that count their own waiters.
-    func withLockWaiting<R>(_ body: (inout State, Waiter) -> R) -> R {
+    /// Locks and hands `body` a ``Locked`` view for loops that sleep on the
+    /// condition and count their own waiters. Each `locked { }` call is its
+    /// own access to the state: an `inout` held across a sleep would let the
+    /// optimiser keep values that other threads change meanwhile.
+    func withLockWaiting<R>(_ body: (Locked) -> R) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return body(&state, Waiter(mutex: mutex, condition: condition))
+        return body(Locked(owner: self))
     }
 
-    /// Sleeps on the condition from inside ``withLockWaiting(_:)``.
-    struct Waiter {
-        fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
-        fileprivate let condition: UnsafeMutablePointer<pthread_cond_t>
+    /// The state while the lock is held, inside ``withLockWaiting(_:)``.
+    struct Locked {
+        fileprivate let owner: ConditionMutex
+
+        /// Reads or changes the state (the lock is held).
+        func callAsFunction<T>(_ body: (inout State) -> T) -> T { body(&owner.state.pointee) }
 
         /// Releases the lock, sleeps until signalled (or spuriously), relocks.
-        func wait() { pthread_cond_wait(condition, mutex) }
+        func wait() { pthread_cond_wait(owner.condition, owner.mutex) }
 
         /// As `wait()`, but gives up at the monotonic `deadline`.
         func wait(until deadline: UInt64) {
             var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-            pthread_cond_timedwait(condition, mutex, &ts)
+            pthread_cond_timedwait(owner.condition, owner.mutex, &ts)
         }
     }
 

@@ -183,11 +183,15 @@ final class EventLoop: @unchecked Sendable {
         let wait = due > now ? due - now : 0
         guard wait > 0 else { return }
         let deadline = monotonicNow() + wait
-        inbox.withLockWaiting { box, waiter in
-            guard box.completions.isEmpty, box.burst == 0, !box.stop else { return }
-            box.sleeping = true
-            waiter.wait(until: deadline)
-            box.sleeping = false
+        inbox.withLockWaiting { locked in
+            let idle = locked { box -> Bool in
+                guard box.completions.isEmpty, box.burst == 0, !box.stop else { return false }
+                box.sleeping = true
+                return true
+            }
+            guard idle else { return }
+            locked.wait(until: deadline)
+            locked { $0.sleeping = false }
         }
     }
 

@@ -287,36 +287,44 @@ final class WorkerPool: @unchecked Sendable {
         var announcedReady = false
 
         while true {
-            let next: Next = state.withLockWaiting { s, waiter in
-                guard let i = s.index(of: id) else { return .stop(fault: false) }
-                if let done = finished {
-                    s.counts.finish(done.record.outcome)
-                    s.workers[i].current = nil
-                    s.workers[i].busyNanos &+= done.busy
-                    if done.record.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
-                    finished = nil
+            let next: Next = state.withLockWaiting { locked in
+                let settled: Next? = locked { s in
+                    guard let i = s.index(of: id) else { return .stop(fault: false) }
+                    if let done = finished {
+                        s.counts.finish(done.record.outcome)
+                        s.workers[i].current = nil
+                        s.workers[i].busyNanos &+= done.busy
+                        if done.record.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
+                        finished = nil
+                    }
+                    if s.workers[i].readyAt == nil {
+                        s.workers[i].readyAt = readyAt
+                        s.workers[i].tid = tid
+                    }
+                    return nil
                 }
-                if s.workers[i].readyAt == nil {
-                    s.workers[i].readyAt = readyAt
-                    s.workers[i].tid = tid
-                }
+                if let settled { return settled }
                 while true {
-                    let w = s.index(of: id)!
-                    if s.workers[w].stopRequested {
-                        return .stop(fault: s.workers[w].flags.faultRequested)
+                    let decision: Next? = locked { s in
+                        guard let w = s.index(of: id) else { return .stop(fault: false) }
+                        if s.workers[w].stopRequested {
+                            return .stop(fault: s.workers[w].flags.faultRequested)
+                        }
+                        if let job = s.queue.popFirst() {
+                            s.counts.start()
+                            s.workers[w].state = .running
+                            s.workers[w].current = RunningJob(
+                                id: job.id, workload: job.workload.name, mode: job.mode,
+                                targetMs: job.targetMs, startedAt: clock.now())
+                            return .run(job, s.workers[w].flags)
+                        }
+                        s.workers[w].state = .idle
+                        s.idleWaiters += 1
+                        return nil
                     }
-                    if let job = s.queue.popFirst() {
-                        s.counts.start()
-                        s.workers[w].state = .running
-                        s.workers[w].current = RunningJob(
-                            id: job.id, workload: job.workload.name, mode: job.mode,
-                            targetMs: job.targetMs, startedAt: clock.now())
-                        return .run(job, s.workers[w].flags)
-                    }
-                    s.workers[w].state = .idle
-                    s.idleWaiters += 1
-                    waiter.wait()
-                    s.idleWaiters -= 1
+                    if let decision { return decision }
+                    locked.wait()
+                    locked { $0.idleWaiters -= 1 }
                 }
             }
             if !announcedReady {

@@ -63,24 +63,29 @@ public struct WorkloadCatalog: Sendable {
 
 /// Start-up measurement of a workload's cost per unit.
 public enum Calibration {
-    /// Runs jobs of 1, 2, 4, … units until one takes at least `budgetMs`, after
-    /// a warm-up, and returns ns per unit of the last.
+    /// Finds a job size that takes about `budgetMs / 3`, after a warm-up of
+    /// the same length (caches, lazy tables, the CPU's clock ramping up), then
+    /// measures it three times and returns the median ns per unit.
     public static func nanosPerUnit(of workload: any Workload, budgetMs: Double) -> Double {
-        let budget = Nanos.fromMs(budgetMs)
-        _ = measure(workload, units: 1)  // warm caches and lazy tables
+        let target = Nanos.fromMs(max(0.3, budgetMs / 3))
         var units = 1
+        var warmed = false
         while true {
             let elapsed = measure(workload, units: units)
-            if elapsed >= budget || units >= 1 << 24 {
-                return max(1, Double(elapsed) / Double(units))
+            if elapsed >= target || units >= 1 << 24 {
+                if warmed { break }
+                warmed = true
+                continue
             }
-            // Aim straight at the budget once there is a reading worth trusting.
-            if elapsed > budget / 16 {
-                units = max(units + 1, Int(Double(units) * Double(budget) / Double(max(1, elapsed)) * 1.05))
+            // Aim straight at the target once a reading is worth trusting.
+            if elapsed > target / 16 {
+                units = max(units + 1, Int(Double(units) * Double(target) / Double(max(1, elapsed)) * 1.05))
             } else {
                 units *= 2
             }
         }
+        let readings = (0..<3).map { _ in Double(measure(workload, units: units)) / Double(units) }.sorted()
+        return max(1, readings[1])
     }
 
     /// Time one job of `units` takes on this thread, ns.

@@ -1,0 +1,75 @@
+import ArgumentParser
+import LoopTopEngine
+
+extension Mode: ExpressibleByArgument {}
+extension ArrivalPattern: ExpressibleByArgument {}
+
+/// The engine's knobs on the command line, shared by the dashboard and headless runs.
+struct EngineOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Where jobs run: blocking (on the loop), chunked (on the loop in ~1 ms slices) or offloaded (on the workers).", valueName: "mode"))
+    var mode: Mode = .offloaded
+
+    @Option(help: ArgumentHelp("Workload of each job; `looptop workloads` lists them.", valueName: "name"))
+    var workload: String = "primes"
+
+    @Option(name: .customLong("job-ms"), help: ArgumentHelp("Target duration of one job in ms, sized through start-up calibration.", valueName: "ms"))
+    var jobMs: Double = 20
+
+    @Option(help: ArgumentHelp("Job arrivals per second (0: none until a burst).", valueName: "jobs/s"))
+    var rate: Double = 40
+
+    @Option(help: ArgumentHelp("Spacing of arrivals: constant or poisson.", valueName: "pattern"))
+    var arrival: ArrivalPattern = .constant
+
+    @Option(help: ArgumentHelp("Worker threads at start.", valueName: "n"))
+    var workers: Int = 4
+
+    @Option(name: .customLong("queue"), help: ArgumentHelp("Bound of the job queue; jobs that do not fit are rejected and counted.", valueName: "capacity"))
+    var queueCapacity: Int = 256
+
+    @Option(name: .customLong("request-rate"), help: ArgumentHelp("Small requests per second served by the event loop.", valueName: "n"))
+    var requestRate: Double = 200
+
+    @Flag(name: .customLong("no-respawn"), help: "Do not replace a worker that fails.")
+    var noRespawn = false
+
+    @Flag(help: "Start with arrivals paused.")
+    var paused = false
+
+    func validate() throws {
+        guard jobMs.isFinite, EngineSettings.jobMsRange.contains(jobMs) else {
+            throw ValidationError("--job-ms must be between \(EngineSettings.jobMsRange.lowerBound) and \(Int(EngineSettings.jobMsRange.upperBound)), got \(jobMs)")
+        }
+        guard rate.isFinite, EngineSettings.rateRange.contains(rate) else {
+            throw ValidationError("--rate must be between 0 and \(Int(EngineSettings.rateRange.upperBound)) jobs/s, got \(rate)")
+        }
+        guard (0...1024).contains(workers) else {
+            throw ValidationError("--workers must be between 0 and 1024, got \(workers)")
+        }
+        guard (1...1_000_000).contains(queueCapacity) else {
+            throw ValidationError("--queue must be between 1 and 1000000, got \(queueCapacity)")
+        }
+        guard requestRate.isFinite, EngineSettings.requestRateRange.contains(requestRate) else {
+            throw ValidationError("--request-rate must be between 0 and \(Int(EngineSettings.requestRateRange.upperBound)), got \(requestRate)")
+        }
+    }
+
+    /// The engine these options describe, with its workloads measured.
+    func makeEngine(windowSeconds: Double = 5) throws -> Engine {
+        let catalog = WorkloadCatalog.calibrated()
+        guard catalog.workload(named: workload) != nil else {
+            throw ValidationError("--workload: unknown '\(workload)'; expected one of: \(catalog.names.joined(separator: ", "))")
+        }
+        var settings = EngineSettings()
+        settings.mode = mode
+        settings.workload = workload
+        settings.jobMs = jobMs
+        settings.rate = rate
+        settings.arrival = arrival
+        settings.paused = paused
+        settings.requestRate = requestRate
+        return Engine(configuration: .init(
+            workers: workers, queueCapacity: queueCapacity, settings: settings,
+            autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds))
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LoopTopEngine
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the engine: the live dashboard, or --headless for JSON Lines.",
+        discussion: """
+            HEADLESS OUTPUT
+              One JSON object per interval, then a summary object with "summary": true.
+              Every line has: mode, workers, lag_ms {p50, p99, max}, loop_utilization (0..1),
+              requests {completed, completed_total, latency_ms {p50, p99, max}},
+              jobs {submitted, queued, running, completed, failed, cancelled, rejected}.
+              Times are in ms. Latencies cover the line's interval (the whole run in the
+              summary); job counts are cumulative, so on every line
+                submitted == queued + running + completed + failed + cancelled + rejected.
+              SIGINT or SIGTERM ends the run early with the summary written.
+
+            EXAMPLES
+              looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 5
+              looptop run --headless --workers 2 --json out.jsonl --duration 10
+            """)
+
+    @OptionGroup var engine: EngineOptions
+
+    @Flag(help: "Run without a terminal and write JSON Lines.")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Headless: seconds to run (default: until SIGINT/SIGTERM).", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Headless: seconds between lines.", valueName: "seconds"))
+    var interval: Double = 1
+
+    @Option(help: ArgumentHelp("Headless: write the lines to this file instead of stdout.", valueName: "file"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
+    var fps: Double = 10
+
+    func validate() throws {
+        if let duration, !(duration.isFinite && duration >= 0) {
+            throw ValidationError("--duration must be a number of seconds >= 0, got \(duration)")
+        }
+        guard interval.isFinite, interval >= 0.01, interval <= 3600 else {
+            throw ValidationError("--interval must be between 0.01 and 3600 seconds, got \(interval)")
+        }
+        guard fps.isFinite, fps >= 1, fps <= 60 else {
+            throw ValidationError("--fps must be between 1 and 60, got \(fps)")
+        }
+    }
+
+    func run() throws {
+        if headless {
+            try runHeadless()
+        } else {
+            try runDashboard()
+        }
+    }
+
+    private func runHeadless() throws {
+        let sink: FileHandle
+        if let json {
+            guard FileManager.default.createFile(atPath: json, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: json) else {
+                throw ValidationError("--json: cannot write '\(json)'")
+            }
+            sink = handle
+        } else {
+            sink = FileHandle.standardOutput
+        }
+        let engine = try self.engine.makeEngine(windowSeconds: max(interval, 1))
+        let signals = Signals()
+        let runner = HeadlessRunner(interval: interval, duration: duration)
+        runner.run(engine: engine, write: { line in
+            sink.write(Data((line + "\n").utf8))
+        }, wait: { deadline in
+            signals.wait(untilMonotonic: deadline) == nil
+        })
+        engine.stop()
+        if json != nil { try? sink.close() }
+    }
+
+    private func runDashboard() throws {
+        FileHandle.standardError.write(Data("looptop: the dashboard is not built yet; use --headless\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+struct Workloads: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the workloads with their measured cost on this machine.")
+
+    func run() throws {
+        let catalog = WorkloadCatalog.calibrated()
+        print("NAME      COST/UNIT  UNITS FOR 20 ms  WHAT")
+        for entry in catalog.entries {
+            let name = entry.workload.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+            let cost = (String(format1: entry.nanosPerUnit / 1000, digits: 1) + " µs").leftPad(9)
+            let units = String(catalog.units(for: entry.workload.name, ms: 20)).leftPad(15)
+            print("\(name) \(cost)  \(units)  \(entry.workload.summary)")
+        }
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
