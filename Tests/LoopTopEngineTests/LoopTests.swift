@@ -1,0 +1,110 @@
+import Foundation
+@testable import LoopTopEngine
+import Testing
+
+@Suite struct LoopTests {
+    /// A job on the loop holds every timer: the lag reads at least the job's
+    /// length (a lower bound, so it holds on any machine however slow).
+    @Test func blockingJobShowsAsLagAndRequestLatency() {
+        let engine = Engine.forTest(workers: 2, mode: .blocking, workload: "sleepy", jobMs: 150)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        #expect(eventually { engine.snapshot().jobs.completed == 1 })
+        // Requests that arrived during the job are served after it.
+        var snap = engine.snapshot()
+        #expect(eventually {
+            snap = engine.snapshot()
+            return snap.total.lag.max >= 140 && snap.total.requestLatency.max >= 100
+        }, "lag \(snap.total.lag), requests \(snap.total.requestLatency)")
+        #expect(snap.workers.allSatisfy { $0.jobsDone == 0 })  // it ran on the loop, not a worker
+        #expect(snap.log.contains { $0.kind == .notice && $0.message.hasPrefix("loop blocked") && $0.message.contains("sleepy") })
+    }
+
+    /// While a job blocks the loop, a snapshot (another thread) sees the stall
+    /// grow and names the job, before the loop can report anything itself.
+    @Test func aStallInProgressIsVisibleAndBlamed() {
+        let engine = Engine.forTest(workers: 0, mode: .blocking, workload: "sleepy", jobMs: 3_000)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        #expect(eventually { engine.snapshot().loop.stallMs > 200 })
+        let snap = engine.snapshot()
+        #expect(snap.loop.currentJob?.workload == "sleepy")
+        #expect(snap.loop.lagRecentMaxMs >= snap.loop.stallMs)
+        let warning = snap.warnings.first { $0.rule == "loop-blocked" }
+        #expect(warning?.severity == .critical)
+        #expect(warning?.message.contains("by job #1 sleepy") == true)
+    }
+
+    @Test func chunkedJobsYieldBetweenSlices() {
+        let engine = Engine.forTest(workers: 0, mode: .chunked, workload: "spin", jobMs: 200)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(2))
+        #expect(eventually { engine.snapshot().jobs.completed == 2 })
+        let snap = engine.snapshot()
+        // Far below the job's 200 ms: the loop got control back every slice.
+        #expect(snap.total.lag.max < 100)
+        #expect(snap.jobs.isConserved)
+    }
+
+    @Test func switchingModeMovesWaitingLoopJobsToThePool() {
+        let engine = Engine.forTest(workers: 2, mode: .blocking, workload: "sleepy", jobMs: 300, queue: 50)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(4))
+        #expect(eventually { engine.snapshot().loop.currentJob != nil })
+        engine.send(.setMode(.offloaded))
+        // The running job finishes on the loop; the three waiting go to workers.
+        #expect(eventually { engine.snapshot().jobs.completed == 4 })
+        let snap = engine.snapshot()
+        #expect(snap.workers.reduce(0) { $0 + $1.jobsDone } == 3)
+        #expect(snap.queue.loopDepth == 0)
+    }
+
+    @Test func arrivalsFollowTheRateAndPause() {
+        let engine = Engine.forTest(workers: 2, jobMs: 0.1, rate: 200)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().jobs.submitted >= 20 })
+        engine.send(.pause)
+        #expect(engine.settings.paused)
+        let settled = engine.snapshot().jobs.submitted
+        usleep(100_000)
+        // No arrivals while paused (one may have been in flight at the switch).
+        #expect(engine.snapshot().jobs.submitted <= settled + 1)
+        engine.send(.togglePause)
+        #expect(eventually { engine.snapshot().jobs.submitted >= settled + 10 })
+    }
+
+    @Test func idleLoopServesRequests() {
+        let engine = Engine.forTest(workers: 0, requestRate: 500)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().loop.requestsCompleted >= 50 })
+        let snap = engine.snapshot()
+        #expect(snap.total.lag.count > 0)
+        #expect(snap.total.utilization > 0 && snap.total.utilization < 1)
+    }
+
+    @Test func commandsChangeSettingsWithinLimits() {
+        let engine = Engine.forTest()
+        #expect(engine.send(.cycleMode) == "mode blocking")
+        #expect(engine.send(.cycleMode) == "mode chunked")
+        #expect(engine.send(.setJobMs(20)) == "job size 20.0 ms")
+        engine.send(.scaleJobSize(by: 2))
+        #expect(engine.settings.jobMs == 40)
+        engine.send(.setJobMs(-5))
+        #expect(engine.settings.jobMs == EngineSettings.jobMsRange.lowerBound)
+        engine.send(.setRate(0))
+        engine.send(.scaleRate(by: 2))
+        #expect(engine.settings.rate == 1)
+        engine.send(.setRate(.infinity))
+        #expect(engine.settings.rate == EngineSettings.rateRange.upperBound)
+        #expect(engine.send(.setWorkload("nope")).contains("unknown"))
+        #expect(engine.settings.workload == "spin")
+        engine.send(.cycleWorkload)
+        #expect(engine.settings.workload != "spin")
+    }
+}

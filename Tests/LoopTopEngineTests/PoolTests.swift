@@ -1,0 +1,143 @@
+import Foundation
+@testable import LoopTopEngine
+import Testing
+
+@Suite struct PoolTests {
+    @Test func workersAreNamedThreadsThatBecomeIdle() {
+        let engine = Engine.forTest(workers: 3)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().workers.filter { $0.state == .idle }.count == 3 })
+        let snap = engine.snapshot()
+        #expect(snap.workers.map(\.name) == ["looptop-w1", "looptop-w2", "looptop-w3"])
+        #expect(snap.workers.allSatisfy { $0.tid > 0 && $0.startupMs != nil })
+        // The OS knows the names too (what ps -L and htop show).
+        let names = engine.pool.state.withLock { s in s.workers.compactMap { $0.thread?.osName() } }
+        #expect(names == ["looptop-w1", "looptop-w2", "looptop-w3"])
+    }
+
+    @Test func offloadedJobsRunOnWorkersAndComeBackToTheLoop() {
+        let engine = Engine.forTest(workers: 2, jobMs: 1)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(20))
+        #expect(eventually { engine.snapshot().jobs.completed == 20 })
+        let snap = engine.snapshot()
+        #expect(snap.jobs.submitted == 20)
+        #expect(snap.jobs.isConserved)
+        #expect(snap.workers.reduce(0) { $0 + $1.jobsDone } == 20)
+        // Each completion was handed back to the loop as a message.
+        #expect(eventually { engine.snapshot().loop.handback.count > 0 || engine.snapshot().total.run.count == 20 })
+    }
+
+    @Test func terminatingAnIdleWorkerJoinsItsThread() {
+        let engine = Engine.forTest(workers: 2)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().workers.allSatisfy { $0.state == .idle } })
+        #expect(engine.terminateAndWait(worker: 2, timeoutMs: 10_000))
+        let snap = engine.snapshot()
+        #expect(snap.workers.first { $0.id == 2 }?.state == .exited)
+        #expect(snap.liveWorkers == 1)
+        #expect(engine.pool.state.withLock { $0.toJoin.isEmpty })
+        #expect(snap.log.contains { $0.kind == .workerExited && $0.workerID == 2 })
+    }
+
+    /// A worker running a 5 s job is terminated: the job is cancelled at its
+    /// next unit, and the thread ends (the figure is reported by the bench and
+    /// the closing note, not asserted as a time here).
+    @Test func terminatingABusyWorkerCancelsItsJob() {
+        let engine = Engine.forTest(workers: 1, jobMs: 5_000)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        #expect(eventually { engine.snapshot().workers.first?.state == .running })
+        #expect(engine.terminateAndWait(worker: 1, timeoutMs: 10_000))
+        let snap = engine.snapshot()
+        #expect(snap.jobs.cancelled == 1)
+        #expect(snap.jobs.running == 0)
+        #expect(snap.jobs.isConserved)
+        #expect(snap.workers.first?.state == .exited)
+        #expect(snap.workers.first?.endReason?.contains("cancelled") == true)
+        #expect(snap.log.contains { $0.job?.outcome == .cancelled })
+    }
+
+    @Test func aThrowingWorkloadFailsTheJobButNotTheWorker() {
+        let engine = Engine.forTest(workers: 1, workload: "failing")
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(3))
+        #expect(eventually { engine.snapshot().jobs.failed == 3 })
+        let snap = engine.snapshot()
+        #expect(snap.workers.first?.state.isLive == true)
+        #expect(snap.workers.first?.jobsFailed == 3)
+        #expect(snap.log.contains { $0.message.contains("deliberate failure") })
+    }
+
+    @Test func anInjectedFaultFailsWorkerAndJobAndRespawns() {
+        let engine = Engine.forTest(workers: 1, workload: "sleepy", jobMs: 5_000, autoRespawn: true)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        #expect(eventually { engine.snapshot().workers.first?.state == .running })
+        engine.send(.injectFault(worker: 1))
+        #expect(eventually {
+            let s = engine.snapshot()
+            return s.workers.contains { $0.id == 1 && $0.state == .failed } && s.liveWorkers == 1
+        })
+        let snap = engine.snapshot()
+        #expect(snap.jobs.failed == 1)
+        #expect(snap.jobs.isConserved)
+        #expect(snap.log.contains { $0.kind == .workerError && $0.workerID == 1 })
+        #expect(snap.log.contains { $0.kind == .workerExited && $0.workerID == 1 })
+        #expect(snap.workers.contains { $0.id == 2 && $0.state.isLive })
+        #expect(snap.warnings.contains { $0.rule == "worker-failed" })
+    }
+
+    @Test func aFaultWithoutRespawnLeavesThePoolSmaller() {
+        let engine = Engine.forTest(workers: 2, autoRespawn: false)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().workers.allSatisfy { $0.state == .idle } })
+        engine.send(.injectFault(worker: nil))
+        #expect(eventually { engine.snapshot().workers.contains { $0.state == .failed } })
+        #expect(engine.snapshot().liveWorkers == 1)
+    }
+
+    @Test func aFullQueueRejectsAndCounts() {
+        let engine = Engine.forTest(workers: 0, queue: 5)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(12))
+        #expect(eventually { engine.snapshot().jobs.submitted == 12 })
+        let snap = engine.snapshot()
+        #expect(snap.jobs.queued == 5)
+        #expect(snap.jobs.rejected == 7)
+        #expect(snap.queue.depth == 5)
+        #expect(snap.warnings.contains { $0.rule == "queue-full" && $0.message.contains("7 jobs rejected") })
+    }
+
+    @Test func stoppingCancelsQueuedAndRunningJobs() {
+        let engine = Engine.forTest(workers: 1, workload: "sleepy", jobMs: 5_000, queue: 10)
+        engine.start()
+        engine.send(.burst(4))
+        #expect(eventually { engine.snapshot().jobs.running == 1 && engine.snapshot().jobs.queued == 3 })
+        engine.stop()
+        let snap = engine.snapshot()
+        #expect(snap.jobs.cancelled == 4)
+        #expect(snap.jobs.queued == 0 && snap.jobs.running == 0)
+        #expect(snap.jobs.isConserved)
+        #expect(snap.liveWorkers == 0)
+    }
+
+    @Test func spawnAndTerminateNewest() {
+        let engine = Engine.forTest(workers: 1)
+        engine.start()
+        defer { engine.stop() }
+        #expect(engine.send(.spawn(count: 2)).contains("2, 3"))
+        #expect(eventually { engine.snapshot().liveWorkers == 3 })
+        #expect(engine.send(.terminate(worker: nil)) == "terminating worker 3")
+        #expect(eventually { engine.snapshot().workers.first { $0.id == 3 }?.state == .exited })
+        #expect(engine.snapshot().liveWorkers == 2)
+    }
+}
