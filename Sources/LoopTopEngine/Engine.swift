@@ -59,8 +59,8 @@ public final class Engine: Sendable {
     let jobIDs = JobIDs()
     let pool: WorkerPool
     let loop: EventLoop
-    private let monitor: Mutex<Monitor>
-    private let phase = Mutex<Phase>(.created)
+    private let monitor: ConditionMutex<Monitor>
+    private let phase = ConditionMutex<Phase>(.created)
     let startedAt: UInt64
 
     private enum Phase { case created, running, stopped }
@@ -88,7 +88,7 @@ public final class Engine: Sendable {
                          settings: settingsBox, catalog: catalog, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
-        monitor = Mutex(Monitor(start: startedAt, windowSeconds: configuration.windowSeconds,
+        monitor = ConditionMutex(Monitor(start: startedAt, windowSeconds: configuration.windowSeconds,
                                 historyLength: configuration.historyLength))
     }
 
@@ -276,8 +276,8 @@ public final class Engine: Sendable {
             Monitor.push(Nanos.ms(frameLag), into: &m.lagHistory, limit: m.historyLength)
             let frameUtil = now > m.lastSnapshotAt ? min(1, Double(busy &- m.lastBusy) / Double(now - m.lastSnapshotAt)) : 0
             Monitor.push(frameUtil, into: &m.utilizationHistory, limit: m.historyLength)
-            loopSnap.lagHistory = Array(m.lagHistory)
-            loopSnap.utilizationHistory = Array(m.utilizationHistory)
+            loopSnap.lagHistory = m.lagHistory.asArray
+            loopSnap.utilizationHistory = m.utilizationHistory.asArray
             snap.loop = loopSnap
 
             // Queue.
@@ -291,7 +291,7 @@ public final class Engine: Sendable {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9
             }
             Monitor.push(Double(pooled.depth + pooled.loopDepth), into: &m.depthHistory, limit: m.historyLength)
-            queue.depthHistory = Array(m.depthHistory)
+            queue.depthHistory = m.depthHistory.asArray
             snap.queue = queue
 
             // Workers.
@@ -341,8 +341,8 @@ public final class Engine: Sendable {
                     jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
                     busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
                     startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
-                    endReason: record.endReason, activity: Array(track.activity),
-                    recentJobs: detail ? Array(track.recentJobs) : [],
+                    endReason: record.endReason, activity: track.activity.asArray,
+                    recentJobs: detail ? track.recentJobs.asArray : [],
                     runHistogram: bars, run: track.runWindow.summary()))
             }
             let known = Set(pooled.workers.map(\.record.id))
@@ -364,7 +364,7 @@ public final class Engine: Sendable {
             m.interval = ScopeFigures(start: now, busy: busy)
             m.lastSnapshotAt = now
             m.lastBusy = busy
-            snap.log = Array(m.log)
+            snap.log = m.log.asArray
             snap.eventsDropped = events.dropped
             snap.samplesDropped = samples.dropped
             snap.warnings = WarningRules.standard.compactMap { $0.check(snap) }

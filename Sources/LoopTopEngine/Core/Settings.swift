@@ -31,8 +31,8 @@ public struct EngineSettings: Sendable, Equatable, Codable {
 
 /// The settings, shared between the control side and the loop.
 final class SettingsBox: Sendable {
-    private let mutex: Mutex<EngineSettings>
-    init(_ initial: EngineSettings) { mutex = Mutex(initial) }
+    private let mutex: ConditionMutex<EngineSettings>
+    init(_ initial: EngineSettings) { mutex = ConditionMutex(initial) }
     var value: EngineSettings { mutex.withLock { $0 } }
     /// Applies `change` and returns the settings before and after.
     @discardableResult

@@ -56,7 +56,7 @@ final class EventLoop: @unchecked Sendable {
     let requestsCompleted = Atomic<UInt64>(0)
     let requestsWaiting = Atomic<Int>(0)
     /// The job running on the loop now, for blame.
-    let currentJob = Mutex<RunningJob?>(nil)
+    let currentJob = ConditionMutex<RunningJob?>(nil)
     /// Cancels the loop's job when the engine shuts down.
     private let flags = JobFlags()
 

@@ -217,3 +217,10 @@ struct Monitor {
         if history.count > limit { history.removeFirst(history.count - limit) }
     }
 }
+
+extension Deque {
+    /// The elements as an Array. An empty Deque gives a fresh `[]` rather
+    /// than going through `Array(_:)`, which writes a zero count into the
+    /// shared empty-array storage: harmless, but a race to ThreadSanitizer.
+    var asArray: [Element] { isEmpty ? [] : Array(self) }
+}
