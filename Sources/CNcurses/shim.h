@@ -3,9 +3,13 @@
 
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
+#include <langinfo.h>
 #include <locale.h>
 #include <ncurses.h>
+#include <sys/ioctl.h>
 #include <term.h>
+#include <termios.h>
+#include <unistd.h>
 
 // Swift 6 sees curses globals as shared mutable state and does not import the
 // attribute and ACS macros at all; these read them for the UI thread.
@@ -25,5 +29,38 @@ static inline int looptop_set_pair(short pair, attr_t attrs) {
 }
 static inline int looptop_set_extended_pair(int pair, attr_t attrs) {
     return attr_set(attrs, 0, &pair);
+}
+
+/// Starts curses on stdin/stdout with $TERM (stdio's streams are globals
+/// Swift 6 will not touch). NULL if the terminal cannot be driven.
+static inline SCREEN *looptop_newterm(void) { return newterm(NULL, stdout, stdin); }
+
+/// The terminal's size as the kernel knows it now (after a SIGWINCH), from
+/// `fd`. Returns 0 and fills rows/cols, or -1.
+static inline int looptop_window_size(int fd, int *rows, int *cols) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_row == 0 || ws.ws_col == 0) return -1;
+    *rows = ws.ws_row;
+    *cols = ws.ws_col;
+    return 0;
+}
+
+/// Whether the locale chosen by setlocale(LC_ALL, "") encodes text as UTF-8.
+static inline int looptop_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    if (codeset == NULL) return 0;
+    return (codeset[0] == 'U' || codeset[0] == 'u') && (codeset[1] == 'T' || codeset[1] == 't')
+        && (codeset[2] == 'F' || codeset[2] == 'f');
+}
+
+/// Whether terminfo knows `term` (without starting curses). 1 yes, 0 no.
+static inline int looptop_terminfo_known(const char *term) {
+    int err = 0;
+    TERMINAL *saved = cur_term;
+    if (setupterm(term, STDOUT_FILENO, &err) != OK) return 0;
+    // Drop the entry again: curses proper loads its own in newterm.
+    del_curterm(cur_term);
+    set_curterm(saved);
+    return 1;
 }
 #endif

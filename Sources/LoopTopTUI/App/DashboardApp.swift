@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CNcurses
+import LoopTopEngine
+
+/// The UI loop: owns curses, waits on stdin and a signalfd with the frame
+/// deadline as timeout, takes a snapshot each frame, draws it, applies keys.
+///
+/// It only calls `Engine.snapshot` and `Engine.send`, which never wait for
+/// the event loop, so it stays responsive while the loop is blocked.
+final class DashboardApp {
+    private let engine: Engine
+    private let options: DashboardOptions
+    private let keyMap: KeyMap
+    private var state = UIState()
+    /// The newest snapshot, and the one shown while frozen.
+    private var live = Snapshot()
+    private var frozen: Snapshot?
+    private var glyphs = Glyphs.unicode
+    private var secondsOfDay: Double?
+
+    init(engine: Engine, options: DashboardOptions) {
+        self.engine = engine
+        self.options = options
+        keyMap = KeyMap(burstSize: options.burstSize)
+    }
+
+    func run() -> Int32 {
+        setlocale(LC_ALL, "")
+        let unicode = options.ascii.map { !$0 } ?? (looptop_locale_is_utf8() == 1)
+        glyphs = unicode ? .unicode : .ascii
+        guard let inbox = SignalInbox(Dashboard.signals) else {
+            printError("looptop: cannot watch signals (signalfd failed)")
+            return 1
+        }
+        FatalRestore.arm()
+        guard let screen = CursesScreen(colorDepth: options.colorDepth, unicode: unicode,
+                                        environment: Self.environment(["NO_COLOR"])) else {
+            FatalRestore.disarm()
+            printError("looptop: cannot start curses on this terminal; use --headless")
+            return 2
+        }
+        raw()  // ^C and ^Z arrive as keys (signals from kill still come through the signalfd)
+        defer {
+            screen.end()
+            FatalRestore.disarm()
+        }
+
+        var nextFrame = Self.monotonic()
+        var exitCode: Int32?
+        while exitCode == nil {
+            let now = Self.monotonic()
+            if now >= nextFrame {
+                tick()
+                draw(screen)
+                nextFrame += options.frameNanos
+                if nextFrame <= now { nextFrame = now + options.frameNanos }  // fell behind: do not burst
+            }
+            let timeout = Int32(min(1000, max(0, (nextFrame &- Self.monotonic()) / 1_000_000)))
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inbox.fd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, timeout)
+            guard ready > 0 else { continue }
+            var redraw = false
+            while let signo = inbox.next() {
+                if signo == SIGWINCH {
+                    screen.resize()
+                    redraw = true
+                } else {
+                    exitCode = 128 + signo
+                }
+            }
+            if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
+                exitCode = exitCode ?? 128 + SIGHUP  // the terminal went away
+            }
+            while exitCode == nil, let code = screen.readKey() {
+                switch code {
+                case KEY_RESIZE:
+                    screen.resize()
+                case 26:  // ^Z: give the terminal back while stopped
+                    suspend(screen)
+                case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT
+                    exitCode = 128 + SIGQUIT
+                default:
+                    if handle(Key.curses(code), screen: screen) { exitCode = Key.curses(code) == .interrupt ? 128 + SIGINT : 0 }
+                }
+                redraw = true
+            }
+            if redraw && exitCode == nil { draw(screen) }
+        }
+        return exitCode ?? 0
+    }
+
+    /// Takes this frame's snapshot.
+    private func tick() {
+        live = engine.snapshot(detailFor: state.detailWorker)
+        secondsOfDay = Self.secondsOfDay()
+        if state.frozen, var shown = frozen, let id = state.detailWorker,
+           let i = shown.workers.firstIndex(where: { $0.id == id }), shown.workers[i].recentJobs.isEmpty,
+           let fresh = live.workers.first(where: { $0.id == id }), !fresh.recentJobs.isEmpty {
+            // Detail opened on a frozen frame: its jobs come from the first frame that has them.
+            shown.workers[i].recentJobs = fresh.recentJobs
+            shown.workers[i].runHistogram = fresh.runHistogram
+            frozen = shown
+        }
+    }
+
+    private var shown: Snapshot { state.frozen ? (frozen ?? live) : live }
+
+    private func draw(_ screen: CursesScreen) {
+        let snapshot = shown
+        state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, snapshot: snapshot))
+        let frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
+                          secondsOfDay: secondsOfDay, burstSize: options.burstSize)
+        DashboardRenderer.render(frame, on: screen)
+        screen.present()
+    }
+
+    /// Applies one key; true if it asks to quit.
+    private func handle(_ key: Key, screen: CursesScreen) -> Bool {
+        guard let action = keyMap.action(for: key) else { return false }
+        let snapshot = shown
+        let wasFrozen = state.frozen
+        let visible = DashboardRenderer.workerRows(size: screen.size, snapshot: snapshot)
+        if let command = state.apply(action, workers: snapshot.workers, visibleRows: visible) {
+            engine.send(command)
+        }
+        if state.frozen != wasFrozen { frozen = state.frozen ? live : nil }
+        return state.quitRequested
+    }
+
+    private func suspend(_ screen: CursesScreen) {
+        endwin()
+        kill(getpid(), SIGSTOP)
+        // Continued: curses takes the terminal back on the next refresh.
+        screen.resize()
+    }
+
+    private static func monotonic() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// Local time of day now, in seconds since midnight.
+    private static func secondsOfDay() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        var seconds = time_t(ts.tv_sec)
+        var parts = tm()
+        guard localtime_r(&seconds, &parts) != nil else { return 0 }
+        return Double(parts.tm_hour * 3600 + parts.tm_min * 60 + parts.tm_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private static func environment(_ names: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in names { if let v = getenv(name) { out[name] = String(cString: v) } }
+        return out
+    }
+}

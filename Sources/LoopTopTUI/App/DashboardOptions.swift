@@ -1,0 +1,24 @@
+/// How the dashboard runs: frame rate, burst size, colors, glyphs.
+public struct DashboardOptions: Sendable {
+    /// Frames (snapshots) per second; the sparklines span `60 × fps` frames.
+    public var framesPerSecond: Double
+    /// Jobs a burst (`B`) fires.
+    public var burstSize: Int
+    /// Colors to use; nil detects them (`NO_COLOR` set means none).
+    public var colorDepth: ColorDepth?
+    /// Force ASCII glyphs (true) or Unicode (false); nil decides from the locale.
+    public var ascii: Bool?
+
+    public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
+        self.framesPerSecond = framesPerSecond
+        self.burstSize = burstSize
+        self.colorDepth = colorDepth
+        self.ascii = ascii
+    }
+
+    /// Frames per second, kept within 1…60.
+    var fps: Double { framesPerSecond.isFinite ? min(60, max(1, framesPerSecond)) : 10 }
+    var frameNanos: UInt64 { UInt64(1e9 / fps) }
+    /// Frames in the minute the graphs show.
+    var historySamples: Int { Int((fps * 60).rounded()) }
+}

@@ -1,0 +1,11 @@
+/// A key press, as the key map sees it (curses codes are translated at the edge).
+public enum Key: Sendable, Hashable {
+    case character(Character)
+    case up, down, pageUp, pageDown, home, end
+    case enter
+    case escape
+    /// Ctrl-C read as a byte (with signals it arrives as SIGINT instead).
+    case interrupt
+    /// Anything else, by its curses code.
+    case other(Int32)
+}

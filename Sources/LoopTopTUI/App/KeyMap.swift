@@ -1,0 +1,98 @@
+import LoopTopEngine
+
+/// What a key asks for: an engine command, or something the UI does itself.
+public enum Action: Sendable, Equatable {
+    /// Sent to the engine as it is.
+    case command(Command)
+    /// Terminate the selected worker, else the newest (`-`).
+    case terminateSelected
+    /// Inject a fault into the selected worker, else the newest (`x`).
+    case faultSelected
+    /// Freeze or unfreeze the display; the engine runs on (`z`).
+    case toggleFreeze
+    case toggleHelp
+    /// Move the selection by this many rows (↑ ↓ j k).
+    case moveSelection(Int)
+    /// Move the selection by this many pages (PgUp PgDn).
+    case page(Int)
+    case selectFirst
+    case selectLast
+    /// Open the selected worker's detail (Enter).
+    case openDetail
+    /// Close the help, the detail, or the selection (Esc).
+    case back
+    case quit
+}
+
+/// Keys to actions: a pure table, the one place a key's meaning is decided.
+public struct KeyMap: Sendable {
+    /// Jobs a burst (`B`) fires at once.
+    public var burstSize: Int
+
+    public init(burstSize: Int = 20) {
+        self.burstSize = burstSize
+    }
+
+    public func action(for key: Key) -> Action? {
+        switch key {
+        case .up: return .moveSelection(-1)
+        case .down: return .moveSelection(1)
+        case .pageUp: return .page(-1)
+        case .pageDown: return .page(1)
+        case .home: return .selectFirst
+        case .end: return .selectLast
+        case .enter: return .openDetail
+        case .escape: return .back
+        case .interrupt: return .quit
+        case .other: return nil
+        case .character(let c): return action(for: c)
+        }
+    }
+
+    private func action(for c: Character) -> Action? {
+        switch c {
+        case "+", "=": return .command(.spawn(count: 1))
+        case "-", "_": return .terminateSelected
+        case "b": return .command(.cycleMode)
+        case "w": return .command(.cycleWorkload)
+        case "[": return .command(.scaleJobSize(by: 0.5))
+        case "]": return .command(.scaleJobSize(by: 2))
+        case "{": return .command(.scaleRate(by: 0.5))
+        case "}": return .command(.scaleRate(by: 2))
+        case " ": return .command(.togglePause)
+        case "B": return .command(.burst(burstSize))
+        case "x": return .faultSelected
+        case "r": return .command(.resetStatistics)
+        case "z", "Z": return .toggleFreeze
+        case "?", "h": return .toggleHelp
+        case "k": return .moveSelection(-1)
+        case "j": return .moveSelection(1)
+        case "g": return .selectFirst
+        case "G": return .selectLast
+        case "q", "Q": return .quit
+        default: return nil
+        }
+    }
+
+    /// Every key, as the help lists them: (keys, what they do).
+    public func help(glyphs: Glyphs = .unicode) -> [(keys: String, meaning: String)] {
+        [
+            ("+", "spawn a worker"),
+            ("-", "terminate the selected worker (else the newest)"),
+            ("b", "mode: blocking → chunked → offloaded"),
+            ("w", "next workload"),
+            ("[  ]", "job size: halve / double"),
+            ("{  }", "arrival rate: halve / double"),
+            ("space", "pause / resume arrivals"),
+            ("B", "burst: \(burstSize) jobs at once"),
+            ("x", "inject a fault into the selected worker"),
+            ("r", "reset statistics (job counts stay)"),
+            ("z", "freeze the display (the engine runs on)"),
+            ("\(glyphs.up) \(glyphs.down) j k", "select a worker (PgUp PgDn Home End)"),
+            (glyphs.enter == "Enter" ? "Enter" : "Enter \(glyphs.enter)", "worker detail"),
+            ("Esc", "back (close detail, help, selection)"),
+            ("?", "this help"),
+            ("q  ^C", "quit"),
+        ].map { (keys: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("→", with: ">")) }
+    }
+}

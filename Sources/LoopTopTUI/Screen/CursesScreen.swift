@@ -1,0 +1,178 @@
+import CNcurses
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real terminal, through ncursesw. Only the thread that made it may use it
+/// (curses is not thread-safe); the dashboard's UI thread owns it.
+///
+/// Each frame is `clear()`, then `put`s into curses' virtual screen, then one
+/// `present()` that sends only the cells that changed: no flicker.
+public final class CursesScreen: Screen {
+    public let palette: Palette
+    /// Whether text goes out as UTF-8; if not, box lines use the terminal's
+    /// line-drawing set and other non-ASCII characters become "?".
+    public let unicode: Bool
+    private let window: UnsafeMutablePointer<WINDOW>
+    private let screen: OpaquePointer
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private let maxPairs: Int32
+    private let defaultColors: Bool
+    private var ended = false
+
+    private struct PairKey: Hashable { var fg: Int32; var bg: Int32 }
+
+    /// Starts curses on the terminal (stdin/stdout). Returns nil if the
+    /// terminal cannot be driven (unknown TERM).
+    ///
+    /// The caller has already called `setlocale(LC_ALL, "")`.
+    public init?(colorDepth: ColorDepth? = nil, unicode: Bool, environment: [String: String]) {
+        guard let screen = looptop_newterm() else { return nil }
+        self.screen = screen
+        set_term(screen)
+        guard let window = looptop_stdscr() else { return nil }
+        self.window = window
+        self.unicode = unicode
+        cbreak()
+        noecho()
+        nonl()
+        keypad(window, true)
+        nodelay(window, true)
+        leaveok(window, true)
+        scrollok(window, false)
+        set_escdelay(25)
+        curs_set(0)
+        var usesDefaults = false
+        if has_colors() {
+            start_color()
+            usesDefaults = use_default_colors() == OK
+        }
+        defaultColors = usesDefaults
+        maxPairs = Int32(looptop_color_pairs())
+        let depth = colorDepth ?? ColorDepth.detect(environment: environment, hasColors: has_colors(),
+                                                     colors: Int(looptop_colors()))
+        palette = Palette.standard(for: has_colors() ? depth : .monochrome)
+    }
+
+    deinit { end() }
+
+    /// Gives the terminal back: normal screen, cursor visible, echo on.
+    public func end() {
+        guard !ended else { return }
+        ended = true
+        endwin()
+        delscreen(screen)
+    }
+
+    public var size: Size { Size(rows: Int(getmaxy(window)), cols: Int(getmaxx(window))) }
+
+    /// Takes a new terminal size (after SIGWINCH), re-read from the kernel.
+    public func resize() {
+        var rows: Int32 = 0
+        var cols: Int32 = 0
+        if looptop_window_size(STDOUT_FILENO, &rows, &cols) == 0 {
+            resizeterm(rows, cols)
+        }
+        // Everything is redrawn from scratch on the next present.
+        clearok(window, true)
+    }
+
+    /// The next key, or nil if none is waiting.
+    public func readKey() -> Int32? {
+        let key = wgetch(window)
+        return key == ERR ? nil : key
+    }
+
+    public func clear() { werase(window) }
+
+    public func present() { wrefresh(window) }
+
+    public func put(_ text: String, row: Int, col: Int, style: Style) {
+        let size = self.size
+        guard row >= 0, row < size.rows, col < size.cols else { return }
+        setLook(palette.look(for: style))
+        var c = col
+        var run: [wchar_t] = []
+        var runStart = col
+        func flush() {
+            guard !run.isEmpty else { return }
+            run.append(0)
+            _ = mvwaddwstr(window, Int32(row), Int32(runStart), run)
+            run.removeAll(keepingCapacity: true)
+        }
+        for character in TextWidth.sanitized(text) {
+            let w = TextWidth.width(of: character)
+            // Never let curses wrap: stop at the last column.
+            if c + w > size.cols { break }
+            if c < 0 {
+                c += w
+                runStart = c
+                continue
+            }
+            if !unicode, let acs = Self.acs(for: character) {
+                flush()
+                _ = mvwaddch(window, Int32(row), Int32(c), acs)
+                c += w
+                runStart = c
+                continue
+            }
+            if unicode {
+                for scalar in character.unicodeScalars { run.append(wchar_t(bitPattern: scalar.value)) }
+            } else {
+                let scalar = character.unicodeScalars.first!
+                run.append(scalar.isASCII ? wchar_t(bitPattern: scalar.value) : wchar_t(UInt8(ascii: "?")))
+            }
+            c += unicode ? w : 1
+        }
+        flush()
+    }
+
+    private static func acs(for character: Character) -> chtype? {
+        switch character {
+        case "─": looptop_acs(CChar(UInt8(ascii: "q")))
+        case "│": looptop_acs(CChar(UInt8(ascii: "x")))
+        case "┌": looptop_acs(CChar(UInt8(ascii: "l")))
+        case "┐": looptop_acs(CChar(UInt8(ascii: "k")))
+        case "└": looptop_acs(CChar(UInt8(ascii: "m")))
+        case "┘": looptop_acs(CChar(UInt8(ascii: "j")))
+        case "├": looptop_acs(CChar(UInt8(ascii: "t")))
+        case "┤": looptop_acs(CChar(UInt8(ascii: "u")))
+        case "┬": looptop_acs(CChar(UInt8(ascii: "w")))
+        case "┴": looptop_acs(CChar(UInt8(ascii: "v")))
+        case "┼": looptop_acs(CChar(UInt8(ascii: "n")))
+        default: nil
+        }
+    }
+
+    private func setLook(_ look: Look) {
+        var attrs = looptop_a_normal()
+        if look.attributes.contains(.bold) { attrs |= looptop_a_bold() }
+        if look.attributes.contains(.dim) { attrs |= looptop_a_dim() }
+        if look.attributes.contains(.reverse) { attrs |= looptop_a_reverse() }
+        if look.attributes.contains(.underline) { attrs |= looptop_a_underline() }
+        let pair = palette.depth == .monochrome ? 0 : pairNumber(look.foreground, look.background)
+        _ = looptop_set_extended_pair(pair, attrs)
+    }
+
+    private func pairNumber(_ fg: Color, _ bg: Color) -> Int32 {
+        let key = PairKey(fg: colorNumber(fg, foreground: true), bg: colorNumber(bg, foreground: false))
+        if key.fg == -1 && key.bg == -1 { return 0 }
+        if let pair = pairs[key] { return pair }
+        // Out of pairs (never with the built-in palette): fall back to the default.
+        guard nextPair < maxPairs else { return 0 }
+        let pair = nextPair
+        nextPair += 1
+        init_extended_pair(pair, key.fg, key.bg)
+        pairs[key] = pair
+        return pair
+    }
+
+    private func colorNumber(_ color: Color, foreground: Bool) -> Int32 {
+        switch color {
+        case .terminalDefault: defaultColors ? -1 : (foreground ? Int32(COLOR_WHITE) : Int32(COLOR_BLACK))
+        case .basic(let n): Int32(n & 7)
+        case .indexed(let n): Int32(n)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// How many terminal cells text takes, and cutting it to fit.
+///
+/// Close to `wcwidth` without depending on the locale: wide East Asian
+/// characters and emoji take two cells, combining marks ride on the character
+/// before them (a Swift `Character` already groups them), control characters
+/// are replaced by "?" so a message can never move the cursor.
+public enum TextWidth {
+    public static func width(of character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        return isWide(scalar) ? 2 : 1
+    }
+
+    public static func width(of text: some StringProtocol) -> Int {
+        var total = 0
+        for c in text { total += width(of: c) }
+        return total
+    }
+
+    /// `text` with control characters (newlines, escapes, tabs) made visible as "?".
+    public static func sanitized(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        return String(text.map { c -> Character in
+            c.unicodeScalars.contains(where: isControl) ? "?" : c
+        })
+    }
+
+    /// `text` cut to at most `cols` cells; when cut, it ends with `ellipsis`.
+    public static func truncate(_ text: String, to cols: Int, ellipsis: Character = "…") -> String {
+        guard cols > 0 else { return "" }
+        if width(of: text) <= cols { return text }
+        let room = cols - width(of: ellipsis)
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = width(of: c)
+            if used + w > room { break }
+            out.append(c)
+            used += w
+        }
+        if room >= 0 { out.append(ellipsis) }
+        return out
+    }
+
+    /// `text` padded with spaces (or cut) to exactly `cols` cells.
+    public static func pad(_ text: String, to cols: Int, alignment: Alignment = .left, ellipsis: Character = "…") -> String {
+        let cut = truncate(text, to: cols, ellipsis: ellipsis)
+        let gap = max(0, cols - width(of: cut))
+        switch alignment {
+        case .left: return cut + String(repeating: " ", count: gap)
+        case .right: return String(repeating: " ", count: gap) + cut
+        case .center:
+            let left = gap / 2
+            return String(repeating: " ", count: left) + cut + String(repeating: " ", count: gap - left)
+        }
+    }
+
+    public enum Alignment: Sendable { case left, right, center }
+
+    static func isControl(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (s.value >= 0x7F && s.value < 0xA0)
+    }
+
+    static func isWide(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        if v < 0x1100 { return false }
+        switch v {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+             0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+             0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+            return true
+        default:
+            return s.properties.isEmojiPresentation
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import LoopTopEngine
+
+/// Draws a whole frame: the main view or a worker's detail, the help over
+/// either, or the size message. Reads the frame, writes only the screen.
+public enum DashboardRenderer {
+    /// Clears `screen` and draws `frame` on it (the caller presents it).
+    public static func render(_ frame: Frame, on screen: any Screen) {
+        screen.clear()
+        let canvas = Canvas(screen: screen, glyphs: frame.glyphs)
+        let size = screen.size
+        let layout = DashboardLayout.main(size: size, warnings: frame.snapshot.warnings.count)
+        guard layout.kind != .tooSmall else {
+            SizeMessage.render(canvas, size: size)
+            return
+        }
+        if let id = frame.state.detailWorker {
+            HeaderView.render(canvas.sub(layout.header), frame: frame)
+            let body = Rect(row: 1, col: 0, rows: size.rows - 2, cols: size.cols)
+            WorkerDetailView.render(canvas.sub(body), frame: frame, workerID: id)
+            FooterView.render(canvas.sub(layout.footer), frame: frame)
+        } else {
+            renderMain(canvas, layout: layout, frame: frame)
+        }
+        if frame.state.helpVisible {
+            HelpOverlay.render(canvas.sub(Rect(row: 1, col: 0, rows: size.rows - 2, cols: size.cols)), frame: frame)
+        }
+    }
+
+    static func renderMain(_ canvas: Canvas, layout: DashboardLayout, frame: Frame) {
+        HeaderView.render(canvas.sub(layout.header), frame: frame)
+        switch layout.kind {
+        case .full:
+            LoopPanel.render(canvas.sub(layout.loop), frame: frame)
+            QueuePanel.render(canvas.sub(layout.queue), frame: frame)
+        case .compact:
+            CompactSummary.render(canvas.sub(layout.loop), frame: frame)
+        case .tooSmall:
+            break
+        }
+        WorkersPanel.render(canvas.sub(layout.workers), frame: frame)
+        WarningsView.render(canvas.sub(layout.warnings), frame: frame)
+        EventLogView.render(canvas.sub(layout.log), frame: frame)
+        FooterView.render(canvas.sub(layout.footer), frame: frame)
+    }
+
+    /// Rows of workers the main view's table shows at `size`: what paging
+    /// and scrolling move by.
+    public static func workerRows(size: Size, snapshot: Snapshot) -> Int {
+        DashboardLayout.main(size: size, warnings: snapshot.warnings.count).workerRows
+    }
+}

@@ -1,0 +1,28 @@
+/// The bottom line: the keys that matter in the view shown.
+enum FooterView {
+    static func render(_ canvas: Canvas, frame: Frame) {
+        let g = frame.glyphs
+        let hints: [(String, String)]
+        if frame.state.helpVisible {
+            hints = [("any key", "close help"), ("q", "quit")]
+        } else if frame.state.detailWorker != nil {
+            hints = [("Esc", "back"), ("\(g.up)\(g.down)", "worker"), ("-", "terminate"), ("x", "fault"),
+                     ("+", "spawn"), ("b", "mode"), ("z", frame.state.frozen ? "unfreeze" : "freeze")]
+        } else {
+            hints = [("+", "spawn"), ("-", "terminate"), ("b", "mode"), ("w", "workload"), ("[ ]", "size"),
+                     ("{ }", "rate"), ("space", frame.snapshot.settings.paused ? "resume" : "pause"),
+                     ("B", "burst"), ("x", "fault"), ("\(g.up)\(g.down)", "select"), (g.enter, "detail"),
+                     ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("r", "reset")]
+        }
+        var spans: [Span] = [Span(" ")]
+        var used = 1
+        for (key, label) in hints {
+            let width = TextWidth.width(of: key) + 1 + TextWidth.width(of: label) + 2
+            // Whole hints only: a cut-off key is worse than a missing one.
+            if used + width - 2 > canvas.cols { break }
+            spans += [Span(key, .key), Span(" " + label + "  ", .dim)]
+            used += width
+        }
+        TextLine(spans).render(canvas)
+    }
+}

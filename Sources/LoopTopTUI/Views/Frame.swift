@@ -1,0 +1,33 @@
+import LoopTopEngine
+
+/// Everything one frame draws: the snapshot, the UI's own state, and how to
+/// draw (glyphs, clock). A value, so a frame renders the same every time.
+public struct Frame: Sendable {
+    public var snapshot: Snapshot
+    public var state: UIState
+    public var glyphs: Glyphs
+    /// Samples a sparkline spreads over its width: a minute of frames
+    /// (frames per second × 60), so every graph spans the same minute.
+    public var historySamples: Int
+    /// Local time of day of the snapshot, in seconds since midnight; the
+    /// event log prints times of day from it. Nil prints time since start.
+    public var secondsOfDay: Double?
+    /// Jobs a burst fires (for the help).
+    public var burstSize: Int
+
+    public init(snapshot: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
+                historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20) {
+        self.snapshot = snapshot
+        self.state = state
+        self.glyphs = glyphs
+        self.historySamples = max(1, historySamples)
+        self.secondsOfDay = secondsOfDay
+        self.burstSize = burstSize
+    }
+
+    /// Samples per column for a sparkline `width` cells wide.
+    func samplesPerCell(width: Int) -> Int {
+        guard width > 0 else { return 1 }
+        return max(1, (historySamples + width - 1) / width)
+    }
+}

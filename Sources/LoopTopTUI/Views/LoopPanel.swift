@@ -1,0 +1,95 @@
+import LoopTopEngine
+
+/// The event loop: lag percentiles, a minute of lag as a graph, how busy the
+/// loop is and how its requests fare; when it is blocked, by which job.
+enum LoopPanel {
+    static func render(_ canvas: Canvas, frame: Frame) {
+        let inside = Box(title: "Event loop", note: "lag, last minute", padding: 1).render(canvas)
+        guard inside.rows > 0 else { return }
+        let loop = frame.snapshot.loop
+        let extra = inside.rows >= 4 ? 1 : 0
+        let graphRows = max(0, inside.rows - 2 - extra)
+        lagLine(frame).render(inside.line(0))
+        if graphRows > 0 {
+            lagGraph(inside.sub(Rect(row: 1, col: 0, rows: graphRows, cols: inside.cols)), frame: frame)
+        }
+        if inside.rows >= 2 {
+            let row = inside.line(1 + graphRows)
+            if let blocked = blockedLine(frame) { blocked.render(row) } else { activityLine(loop).render(row) }
+        }
+        if extra > 0 { detailLine(frame).render(inside.line(2 + graphRows)) }
+    }
+
+    static func lagLine(_ frame: Frame) -> FieldLine {
+        let lag = frame.snapshot.loop.lag
+        return FieldLine([
+            .init("lag p50", short: "p50", Units.ms(lag.p50), Meaning.lag(lag.p50)),
+            .init("p99", Units.ms(lag.p99), Meaning.lag(lag.p99)),
+            .init("max", Units.ms(lag.max), Meaning.lag(lag.max)),
+        ])
+    }
+
+    /// The lag graph, with the largest lag of the last second at its right.
+    static func lagGraph(_ canvas: Canvas, frame: Frame) {
+        let loop = frame.snapshot.loop
+        let label = " " + Units.ms(loop.lagRecentMaxMs)
+        let labelWidth = canvas.cols >= 24 ? 9 : 0
+        let graph = canvas.sub(Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols - labelWidth))
+        Sparkline(loop.lagHistory, minScale: Meaning.lagCriticalMs,
+                  samplesPerCell: frame.samplesPerCell(width: graph.cols), reduce: .max,
+                  ink: .thresholds(warn: Meaning.lagWarnMs, critical: Meaning.lagCriticalMs)).render(graph)
+        if labelWidth > 0 {
+            canvas.put(TextWidth.pad(label, to: labelWidth, alignment: .right), row: canvas.rows - 1,
+                       col: canvas.cols - labelWidth, style: Meaning.lag(loop.lagRecentMaxMs))
+        }
+    }
+
+    static func activityLine(_ loop: LoopSnapshot) -> FieldLine {
+        var fields: [FieldLine.Field] = [
+            .init("busy", Units.percent(loop.utilization), Meaning.utilization(loop.utilization)),
+            .init("requests", short: "req", Units.rate(loop.requestsPerSecond) + "/s"),
+            .init("p99", Units.ms(loop.requestLatency.p99), Meaning.request(loop.requestLatency.p99)),
+        ]
+        if loop.requestsWaiting > 0 {
+            fields.append(.init("waiting", short: "wait", Units.count(loop.requestsWaiting), .warn))
+        }
+        if loop.requestsShed > 0 {
+            fields.append(.init("shed", Units.count(loop.requestsShed), .critical))
+        }
+        return FieldLine(fields)
+    }
+
+    /// "BLOCKED 812 ms by job #1177 primes; 23 requests waiting", when the loop is stalled now.
+    static func blockedLine(_ frame: Frame) -> TextLine? {
+        let loop = frame.snapshot.loop
+        guard loop.stallMs >= Meaning.lagCriticalMs else { return nil }
+        var spans = [Span(" BLOCKED " + Units.ms(loop.stallMs) + " ", Style(.critical, [.bold, .reverse]))]
+        if let job = loop.currentJob {
+            spans.append(Span(" by job #\(job.id) \(job.workload)", .critical))
+        }
+        if loop.requestsWaiting > 0 {
+            spans.append(Span("; \(loop.requestsWaiting) requests waiting", .warn))
+        }
+        return TextLine(spans)
+    }
+
+    /// What runs on the loop now, or what the trip back from a worker costs.
+    static func detailLine(_ frame: Frame) -> TextLine {
+        let loop = frame.snapshot.loop
+        if let job = loop.currentJob {
+            return TextLine([Span("on loop ", .dim), Span("job #\(job.id) \(job.workload)", .text),
+                             Span(" " + Units.ms(job.targetMs) + " " + job.mode.rawValue, .dim)])
+        }
+        if frame.snapshot.settings.mode == .offloaded || loop.handback.count > 0 {
+            return FieldLine([
+                .init("hand-back p50", short: "back p50", Units.ms(loop.handback.p50)),
+                .init("p99", Units.ms(loop.handback.p99)),
+            ]).asTextLine(width: Int.max)
+        }
+        return TextLine("loop idle between requests", .dim)
+    }
+}
+
+extension FieldLine {
+    func asTextLine(width: Int) -> TextLine { TextLine(spans(fitting: width)) }
+}

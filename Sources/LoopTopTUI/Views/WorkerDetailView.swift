@@ -1,0 +1,127 @@
+import LoopTopEngine
+
+/// One worker up close: its thread, its figures, its last jobs with wait and
+/// run times, and its run-time histogram.
+enum WorkerDetailView {
+    static func render(_ canvas: Canvas, frame: Frame, workerID: Int) {
+        guard let worker = frame.snapshot.workers.first(where: { $0.id == workerID }) else {
+            TextLine([Span(" worker \(workerID) is gone  ", .warn), Span("Esc", .key), Span(" back", .dim)])
+                .render(canvas.line(0))
+            return
+        }
+        let g = frame.glyphs
+        let ended = !worker.state.isLive
+        let infoRows = 2 + 4 + (ended ? 1 : 0)
+        let (top, rest) = Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols).splitTop(infoRows)
+        let tid = worker.tid == 0 ? "tid " + g.none : "tid \(worker.tid)"
+        let info = Box(title: "Worker \(worker.id) \(g.separator) \(worker.name) \(g.separator) \(tid)",
+                       note: worker.state.description, noteStyle: .state(worker.state)).render(canvas.sub(top))
+        infoLines(worker, frame: frame).enumerated().forEach { $1.render(info.line($0), row: 0) }
+        let graphRow = info.line(info.rows - 1)
+        TextLine("activity ", .dim).render(graphRow)
+        Sparkline(worker.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
+                  reduce: .mean, ink: .fixed(.graph))
+            .render(graphRow.sub(Rect(row: 0, col: 9, rows: 1, cols: graphRow.cols - 9)))
+
+        let lower = canvas.sub(rest)
+        guard lower.rows >= 3 else { return }
+        let jobsArea: Rect, histogramArea: Rect
+        if lower.cols >= 80 {
+            let split = Rect(row: 0, col: 0, rows: lower.rows, cols: lower.cols).splitLeft(lower.cols * 3 / 5)
+            (jobsArea, histogramArea) = (split.left, split.rest)
+        } else {
+            let split = Rect(row: 0, col: 0, rows: lower.rows, cols: lower.cols).splitTop(lower.rows * 3 / 5)
+            (jobsArea, histogramArea) = (split.top, split.rest)
+        }
+        recentJobs(lower.sub(jobsArea), worker: worker, frame: frame)
+        histogram(lower.sub(histogramArea), worker: worker, frame: frame)
+    }
+
+    static func infoLines(_ w: WorkerSnapshot, frame: Frame) -> [any LineWidget] {
+        let none = frame.glyphs.none
+        var lines: [any LineWidget] = []
+        var now: [Span] = [Span("state ", .dim), Span(w.state.description, .state(w.state))]
+        if let job = w.currentJob {
+            now += [Span("  job ", .dim), Span("#\(job.id) \(job.workload)", .text),
+                    Span(" (" + Units.ms(job.targetMs) + ")", .dim),
+                    Span("  elapsed ", .dim), Span(Units.ms(w.elapsedMs), w.elapsedMs > 2 * job.targetMs ? .warn : .text)]
+        } else {
+            now += [Span("  job ", .dim), Span(none, .dim)]
+        }
+        lines.append(TextLine(now))
+        lines.append(FieldLine([
+            .init("done", Units.count(w.jobsDone)),
+            .init("failed", Units.count(w.jobsFailed), Meaning.bad(w.jobsFailed, critical: true)),
+            .init("busy", Units.percent(w.busy)),
+            .init("cpu/wall", w.busy >= 0.01 ? Units.ratio(w.cpuPerWall) : none,
+                  w.busy >= 0.01 ? Meaning.cpuPerWall(w.cpuPerWall) : .dim),
+            .init("cpu", Units.ms(w.cpuMs)),
+            .init("startup", w.startupMs.map(Units.ms) ?? none),
+        ]))
+        lines.append(FieldLine([
+            .init("run p50", Units.ms(w.run.p50)),
+            .init("p99", Units.ms(w.run.p99)),
+            .init("max", Units.ms(w.run.max)),
+            .init("jobs", short: "n", Units.count(w.run.count)),
+        ]))
+        if !w.state.isLive {
+            lines.append(TextLine([Span("ended ", .dim),
+                                   Span(w.endReason ?? w.state.description, w.state == .failed ? .critical : .text)]))
+        }
+        return lines
+    }
+
+    static func recentJobs(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
+        let jobs = Array(worker.recentJobs.reversed())
+        let inside = Box(title: "Recent jobs", note: jobs.isEmpty ? "" : "newest first").render(canvas)
+        guard inside.rows > 0 else { return }
+        if jobs.isEmpty {
+            TextLine(frame.state.frozen ? "frozen before this worker's jobs were read" : "no job finished yet", .dim)
+                .render(inside.line(0))
+            return
+        }
+        let workloadWidth = max(8, min(14, inside.cols - 46))
+        var columns = [Table.Column("JOB", width: 8), Table.Column("WORKLOAD", width: workloadWidth),
+                       Table.Column("OUTCOME", width: 9), Table.Column("WAIT", width: 9, alignment: .right),
+                       Table.Column("RUN", width: 9, alignment: .right)]
+        let showAgo = inside.cols >= columns.reduce(0) { $0 + $1.width + 1 } + 10
+        if showAgo { columns.append(Table.Column("ENDED", width: 9, alignment: .right)) }
+        let rows = jobs.map { job -> Table.Row in
+            var cells: [Table.Cell] = [
+                .text("#\(job.id)", .text), .text(job.workload, .text),
+                .text(job.outcome.rawValue, outcomeStyle(job.outcome)),
+                .text(Units.ms(Double(job.waitNanos) / 1e6), .text),
+                .text(Units.ms(Double(job.runNanos) / 1e6), .text),
+            ]
+            if showAgo {
+                let t = frame.snapshot.time
+                let ago = t >= job.finishedAt ? Double(t - job.finishedAt) / 1e6 : 0
+                cells.append(.text(Units.ms(ago) + " ago", .dim))
+            }
+            return Table.Row(cells)
+        }
+        Table(columns: columns, rows: rows).render(inside)
+    }
+
+    static func outcomeStyle(_ outcome: JobOutcome) -> Style {
+        switch outcome {
+        case .completed: .ok
+        case .failed: .critical
+        case .cancelled, .rejected: .warn
+        }
+    }
+
+    static func histogram(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
+        let inside = Box(title: "Run time", note: worker.runHistogram.isEmpty ? "" : "jobs per bucket").render(canvas)
+        guard inside.rows > 0 else { return }
+        var bars = worker.runHistogram
+        while let first = bars.first, first.count == 0 { bars.removeFirst() }
+        while let last = bars.last, last.count == 0 { bars.removeLast() }
+        guard !bars.isEmpty else {
+            TextLine("no run times yet", .dim).render(inside.line(0))
+            return
+        }
+        HistogramBars(bars.map { HistogramBars.Bar(label: frame.glyphs.lessOrEqual + " " + Units.ms($0.upToMs), count: $0.count) })
+            .render(inside)
+    }
+}
