@@ -59,3 +59,30 @@ import Testing
         #expect(throws: JobInterruption.workerFault) { try context.checkpoint() }
     }
 }
+
+@Suite struct KernelTests {
+    /// Every built-in computes and verifies a small job of its own.
+    @Test(arguments: WorkloadCatalog.builtIn().map(\.name))
+    func builtInRunsAndVerifies(name: String) throws {
+        let workload = try #require(WorkloadCatalog.builtIn().first { $0.name == name })
+        for seed: UInt64 in [1, 2, 99] {
+            let run = workload.makeRun(units: 3, seed: seed)
+            var steps = 1
+            while try !run.step(.detached) {
+                steps += 1
+                #expect(steps < 10_000)
+            }
+        }
+        #expect(!workload.summary.isEmpty)
+    }
+
+    @Test func builtInNamesAreUniqueAndListed() {
+        let names = WorkloadCatalog.builtIn().map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(names == ["spin", "primes", "hash", "matmul", "sort", "csv-parse", "json", "mandelbrot", "blur"])
+    }
+
+    @Test func hashKnownAnswerIsTheFIPSVector() {
+        #expect(HashWorkload.knownAnswer.count == 64)
+    }
+}

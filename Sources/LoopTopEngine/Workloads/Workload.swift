@@ -17,8 +17,14 @@ public protocol Workload: Sendable {
     var name: String { get }
     /// One line on what it computes.
     var summary: String { get }
+    /// Its parameters and what one unit of work is, for listings (`n=128; unit: 8 rows`).
+    var parameters: String { get }
     /// Starts one job of `units` units. `seed` varies the input between jobs.
     func makeRun(units: Int, seed: UInt64) -> any WorkloadRun
+}
+
+extension Workload {
+    public var parameters: String { "" }
 }
 
 /// One job's work in progress, used on one thread only.

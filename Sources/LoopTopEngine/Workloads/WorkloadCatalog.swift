@@ -15,7 +15,8 @@ public struct WorkloadCatalog: Sendable {
 
     /// The workloads that ship with looptop.
     public static func builtIn() -> [any Workload] {
-        [SpinWorkload(), PrimesWorkload()]
+        [SpinWorkload(), PrimesWorkload(), HashWorkload(), MatmulWorkload(), SortWorkload(), CSVParseWorkload(),
+         JSONWorkload(), MandelbrotWorkload(), BlurWorkload()]
     }
 
     /// Measures each workload for about `budgetMs` and builds the catalog.
