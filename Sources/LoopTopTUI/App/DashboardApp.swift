@@ -52,6 +52,8 @@ final class DashboardApp {
         while exitCode == nil {
             let now = Self.monotonic()
             if now >= nextFrame {
+                // A resize whose SIGWINCH went to another thread is still seen within a frame.
+                if screen.kernelSize != screen.size { screen.resize() }
                 tick()
                 draw(screen)
                 nextFrame += options.frameNanos
@@ -77,7 +79,9 @@ final class DashboardApp {
             while exitCode == nil, let code = screen.readKey() {
                 switch code {
                 case KEY_RESIZE:
-                    screen.resize()
+                    // Curses has resized itself (its own SIGWINCH handler, or the
+                    // resizeterm in resize(), which queues this key): just redraw.
+                    break
                 case 26:  // ^Z: give the terminal back while stopped
                     suspend(screen)
                 case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT

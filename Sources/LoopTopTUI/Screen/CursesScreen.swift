@@ -67,6 +67,15 @@ public final class CursesScreen: Screen {
 
     public var size: Size { Size(rows: Int(getmaxy(window)), cols: Int(getmaxx(window))) }
 
+    /// The terminal's size as the kernel reports it now (may differ from
+    /// ``size`` until ``resize()`` is called).
+    public var kernelSize: Size {
+        var rows: Int32 = 0
+        var cols: Int32 = 0
+        guard looptop_window_size(STDOUT_FILENO, &rows, &cols) == 0 else { return size }
+        return Size(rows: Int(rows), cols: Int(cols))
+    }
+
     /// Takes a new terminal size (after SIGWINCH), re-read from the kernel.
     public func resize() {
         var rows: Int32 = 0

@@ -4,7 +4,7 @@ enum FooterView {
         let g = frame.glyphs
         let hints: [(String, String)]
         if frame.state.helpVisible {
-            hints = [("any key", "close help"), ("q", "quit")]
+            hints = [("any key", "closes the help"), ("q", "quit")]
         } else if frame.state.detailWorker != nil {
             hints = [("Esc", "back"), ("\(g.up)\(g.down)", "worker"), ("-", "terminate"), ("x", "fault"),
                      ("+", "spawn"), ("b", "mode"), ("z", frame.state.frozen ? "unfreeze" : "freeze")]

@@ -6,16 +6,19 @@ enum WarningsView {
     static func render(_ canvas: Canvas, frame: Frame) {
         guard canvas.rows > 0 else { return }
         let warnings = sorted(frame.snapshot.warnings)
-        let shown = warnings.count > canvas.rows ? canvas.rows - 1 : warnings.count
+        let shown = min(warnings.count, canvas.rows)
         for (i, warning) in warnings.prefix(shown).enumerated() {
             let style = Meaning.warning(warning.severity)
-            TextLine([Span(" " + frame.glyphs.warning + " ", style), Span(warning.message, style)]).render(canvas.line(i))
-        }
-        if shown < warnings.count {
-            let rest = warnings[shown...]
-            TextLine([Span(" " + frame.glyphs.warning + " ", .warn),
-                      Span("\(rest.count) more: " + rest.map(\.rule).joined(separator: ", "), .warn)])
-                .render(canvas.line(shown))
+            var line = canvas.line(i)
+            if i == shown - 1, warnings.count > shown {
+                // The last line says how many did not fit.
+                let more = TextLine(" +\(warnings.count - shown) more", .dim)
+                if line.cols > more.width + 8 {
+                    more.render(line.sub(Rect(row: 0, col: line.cols - more.width, rows: 1, cols: more.width)))
+                    line = line.sub(Rect(row: 0, col: 0, rows: 1, cols: line.cols - more.width))
+                }
+            }
+            TextLine([Span(" " + frame.glyphs.warning + " ", style), Span(warning.message, style)]).render(line)
         }
     }
 

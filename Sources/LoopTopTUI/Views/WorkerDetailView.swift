@@ -15,7 +15,7 @@ enum WorkerDetailView {
         let (top, rest) = Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols).splitTop(infoRows)
         let tid = worker.tid == 0 ? "tid " + g.none : "tid \(worker.tid)"
         let info = Box(title: "Worker \(worker.id) \(g.separator) \(worker.name) \(g.separator) \(tid)",
-                       note: worker.state.description, noteStyle: .state(worker.state)).render(canvas.sub(top))
+                       note: worker.state.description, noteStyle: .state(worker.state), padding: 1).render(canvas.sub(top))
         infoLines(worker, frame: frame).enumerated().forEach { $1.render(info.line($0), row: 0) }
         let graphRow = info.line(info.rows - 1)
         TextLine("activity ", .dim).render(graphRow)
@@ -73,7 +73,7 @@ enum WorkerDetailView {
 
     static func recentJobs(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
         let jobs = Array(worker.recentJobs.reversed())
-        let inside = Box(title: "Recent jobs", note: jobs.isEmpty ? "" : "newest first").render(canvas)
+        let inside = Box(title: "Recent jobs", note: jobs.isEmpty ? "" : "newest first", padding: 1).render(canvas)
         guard inside.rows > 0 else { return }
         if jobs.isEmpty {
             TextLine(frame.state.frozen ? "frozen before this worker's jobs were read" : "no job finished yet", .dim)
@@ -112,7 +112,7 @@ enum WorkerDetailView {
     }
 
     static func histogram(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
-        let inside = Box(title: "Run time", note: worker.runHistogram.isEmpty ? "" : "jobs per bucket").render(canvas)
+        let inside = Box(title: "Run time", note: worker.runHistogram.isEmpty ? "" : "jobs per bucket", padding: 1).render(canvas)
         guard inside.rows > 0 else { return }
         var bars = worker.runHistogram
         while let first = bars.first, first.count == 0 { bars.removeFirst() }
