@@ -187,6 +187,13 @@ public final class Engine: Sendable {
             return "auto-respawn \(on ? "on" : "off")"
         case .setRequestRate(let rate):
             return change("requests") { $0.requestRate = rate.clamped(to: EngineSettings.requestRateRange) }
+        case .setInput(let kb, let passing):
+            return change("data") { s in
+                if let kb { s.inputKB = kb.clamped(to: EngineSettings.inputKBRange) }
+                if let passing { s.passing = passing }
+            }
+        case .cyclePassing:
+            return change("data") { $0.passing = $0.passing.next }
         case .resetStatistics:
             let now = clock.now()
             let busy = loop.busyNanos(at: now)
@@ -205,6 +212,7 @@ public final class Engine: Sendable {
         case "rate": return "rate \(String(format1: new.rate, digits: new.rate < 10 ? 1 : 0)) jobs/s"
         case "arrivals": return "arrivals \(new.paused ? "paused" : "running") (\(new.arrival.rawValue))"
         case "requests": return "requests \(Int(new.requestRate))/s"
+        case "data": return "input \(String(format1: new.inputKB, digits: 0)) KiB by \(new.passing.rawValue)"
         default: return what
         }
     }
@@ -287,6 +295,7 @@ public final class Engine: Sendable {
             queue.capacity = pooled.capacity
             queue.wait = m.waitWindow.summary()
             queue.run = m.runWindow.summary()
+            queue.data = m.dataFigures(now: now)
             if let oldest = m.runWindow.samples.first, now > oldest.at {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9
             }

@@ -3,6 +3,7 @@ import LoopTopEngine
 
 extension Mode: ExpressibleByArgument {}
 extension ArrivalPattern: ExpressibleByArgument {}
+extension DataPassing: ExpressibleByArgument {}
 
 /// The engine's knobs on the command line, shared by the dashboard and headless runs.
 struct EngineOptions: ParsableArguments {
@@ -30,6 +31,12 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("request-rate"), help: ArgumentHelp("Small requests per second served by the event loop.", valueName: "n"))
     var requestRate: Double = 200
 
+    @Option(name: .customLong("input-kb"), help: ArgumentHelp("Input buffer each offloaded job carries, KiB (0: none).", valueName: "KiB"))
+    var inputKB: Double = 0
+
+    @Option(help: ArgumentHelp("How inputs reach workers: copy (a fresh copy per job), transfer (ownership moves, zero-copy) or shared (one region, atomics hand-over).", valueName: "how"))
+    var passing: DataPassing = .copy
+
     @Flag(name: .customLong("no-respawn"), help: "Do not replace a worker that fails.")
     var noRespawn = false
 
@@ -48,6 +55,9 @@ struct EngineOptions: ParsableArguments {
         }
         guard (1...1_000_000).contains(queueCapacity) else {
             throw ValidationError("--queue must be between 1 and 1000000, got \(queueCapacity)")
+        }
+        guard inputKB.isFinite, EngineSettings.inputKBRange.contains(inputKB) else {
+            throw ValidationError("--input-kb must be between 0 and \(Int(EngineSettings.inputKBRange.upperBound)), got \(inputKB)")
         }
         guard requestRate.isFinite, EngineSettings.requestRateRange.contains(requestRate) else {
             throw ValidationError("--request-rate must be between 0 and \(Int(EngineSettings.requestRateRange.upperBound)), got \(requestRate)")
@@ -68,6 +78,8 @@ struct EngineOptions: ParsableArguments {
         settings.arrival = arrival
         settings.paused = paused
         settings.requestRate = requestRate
+        settings.inputKB = inputKB
+        settings.passing = passing
         return Engine(configuration: .init(
             workers: workers, queueCapacity: queueCapacity, settings: settings,
             autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds))

@@ -29,6 +29,10 @@ public enum Command: Sendable, Equatable {
     case setQueueCapacity(Int)
     case setAutoRespawn(Bool)
     case setRequestRate(Double)
+    /// Sets the input each offloaded job carries: size in KiB and/or how it is passed.
+    case setInput(kb: Double?, passing: DataPassing?)
+    /// copy → transfer → shared → copy.
+    case cyclePassing
     /// Clears latency figures and windows; job counts stay (conservation).
     case resetStatistics
 }

@@ -11,6 +11,12 @@ public struct JobRecord: Sendable, Equatable {
     public let finishedAt: UInt64
     /// Why it failed or was cancelled, if it did not complete.
     public let reason: String?
+    /// Input bytes it carried, and bytes copied / ns spent copying to hand them over.
+    public var inputBytes = 0
+    public var copiedBytes = 0
+    public var copyNanos: UInt64 = 0
+    /// Bytes of new travelling buffers made for it (`transfer`, none free).
+    public var allocatedBytes = 0
 
     /// Time spent waiting in a queue, ns.
     public var waitNanos: UInt64 { startedAt &- submittedAt }

@@ -11,6 +11,8 @@ public struct Job: Sendable {
     public let submittedAt: UInt64
     /// Where the job runs: set when the loop dispatches it, by the mode then.
     public internal(set) var mode: Mode
+    /// Its input buffer, attached when it is handed to the pool.
+    public internal(set) var input: JobInput?
 
     public init(id: UInt64, workload: any Workload, units: Int, targetMs: Double, submittedAt: UInt64, mode: Mode) {
         self.id = id

@@ -20,6 +20,10 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     public var sliceMs: Double = 1
     /// How often the lag probe timer is due, ms.
     public var probeIntervalMs: Double = 5
+    /// Size of each offloaded job's input buffer, KiB (0: none).
+    public var inputKB: Double = 0
+    /// How that input reaches the worker.
+    public var passing: DataPassing = .copy
 
     public init() {}
 
@@ -27,6 +31,7 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     public static let jobMsRange: ClosedRange<Double> = 0.01...60_000
     public static let rateRange: ClosedRange<Double> = 0...100_000
     public static let requestRateRange: ClosedRange<Double> = 0...20_000
+    public static let inputKBRange: ClosedRange<Double> = 0...1_048_576
 }
 
 /// The settings, shared between the control side and the loop.

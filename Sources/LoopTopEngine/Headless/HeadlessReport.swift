@@ -67,6 +67,18 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var requests: Requests
     public var jobs: Jobs
     public var queue: Queue
+    /// Input hand-over: copy bytes and time per job appear only for copy.
+    public struct DataPassingFigures: Codable, Sendable, Equatable {
+        public var passing: String
+        public var input_kb: Double
+        public var jobs: UInt64
+        public var copy_bytes_per_job: Double
+        public var copy_ms: Latency
+        /// Transfer only: bytes of new travelling buffers per job (0 once buffers come back).
+        public var alloc_bytes_per_job: Double
+    }
+
+    public var data: DataPassingFigures
     public var worker_list: [Worker]
     public var warnings: [String]
     public var events_dropped: UInt64
@@ -97,6 +109,10 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
                     rejected: s.jobs.rejected)
         queue = Queue(depth: s.queue.depth, loop_depth: s.queue.loopDepth, capacity: s.queue.capacity,
                       wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run))
+        data = DataPassingFigures(
+            passing: s.settings.passing.rawValue, input_kb: s.settings.inputKB, jobs: scope.data.jobs,
+            copy_bytes_per_job: Self.round(scope.data.copiedBytesPerJob, 1), copy_ms: Self.latency(scope.data.copy),
+            alloc_bytes_per_job: scope.data.jobs > 0 ? Self.round(Double(scope.data.allocatedBytes) / Double(scope.data.jobs), 1) : 0)
         worker_list = s.workers.map {
             Worker(id: $0.id, name: $0.name, state: $0.state.description, job: $0.currentJob?.id,
                    done: $0.jobsDone, busy: Self.round($0.busy, 3), cpu_per_wall: Self.round($0.cpuPerWall, 3))

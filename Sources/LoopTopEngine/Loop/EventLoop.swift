@@ -70,6 +70,7 @@ final class EventLoop: @unchecked Sendable {
     private var current = EngineSettings()
     private var rng = SplitMix64(seed: 0x100F_70B)
     private var requestIterations = 1
+    private var inputs = InputSource()
     private var thread: OSThread?
 
     static let busyBit: UInt64 = 1 << 63
@@ -156,6 +157,7 @@ final class EventLoop: @unchecked Sendable {
             if stop { break }
             for completion in completions {
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
+                if let buffer = completion.returned { inputs.giveBack(buffer) }
             }
             refreshSettings(now: wokeAt)
             fireTimers(now: clock.now())
@@ -276,7 +278,10 @@ final class EventLoop: @unchecked Sendable {
                       submittedAt: time, mode: current.mode)
         switch current.mode {
         case .offloaded:
-            pool.submit(job)
+            let placed = withInput(job)
+            if !pool.submit(placed), let buffer = placed.input?.transferable {
+                inputs.giveBack(buffer)  // a rejected job's travelling buffer comes home at once
+            }
         case .blocking, .chunked:
             let accepted = pool.state.withLock { s -> Bool in
                 guard s.loopQueued < UInt64(s.capacity) else {
@@ -289,6 +294,14 @@ final class EventLoop: @unchecked Sendable {
             }
             if accepted { backlog.append(job) }
         }
+    }
+
+    /// Attaches the job's input as the settings say, copying it if they say copy.
+    private func withInput(_ job: Job) -> Job {
+        var job = job
+        let bytes = Int(current.inputKB * 1024)
+        job.input = inputs.make(byteCount: bytes, passing: current.passing, clock: clock)
+        return job
     }
 
     private func serveRequests() {
@@ -306,7 +319,7 @@ final class EventLoop: @unchecked Sendable {
         // The mode applies when the loop's handler gets to a job: after a
         // switch to offloaded, jobs still waiting for the loop go to the pool.
         if current.mode == .offloaded, !backlog.isEmpty {
-            let moved = Array(backlog)
+            let moved = backlog.map { withInput($0) }
             backlog.removeAll()
             pool.adoptFromLoop(moved)
         }

@@ -77,6 +77,20 @@ struct ScopeFigures {
     var requests = LatencyHistogram()
     var wait = LatencyHistogram()
     var run = LatencyHistogram()
+    var copy = LatencyHistogram()
+    var inputJobs: UInt64 = 0
+    var copiedBytes: UInt64 = 0
+    var allocatedBytes: UInt64 = 0
+
+    mutating func absorb(_ job: JobRecord) {
+        wait.record(nanos: job.waitNanos)
+        run.record(nanos: job.runNanos)
+        guard job.inputBytes > 0 else { return }
+        inputJobs += 1
+        copiedBytes += UInt64(job.copiedBytes)
+        allocatedBytes += UInt64(job.allocatedBytes)
+        if job.copiedBytes > 0 { copy.record(nanos: job.copyNanos) }
+    }
 
     init(start: UInt64, busy: UInt64) {
         self.start = start
@@ -93,6 +107,8 @@ struct ScopeFigures {
         figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
         figures.wait = wait.summary
         figures.run = run.summary
+        figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summary,
+                                   allocatedBytes: allocatedBytes)
         return figures
     }
 }
@@ -122,6 +138,9 @@ struct Monitor {
     var handbackWindow: TimedWindow
     var waitWindow: TimedWindow
     var runWindow: TimedWindow
+    var copyWindow: TimedWindow
+    /// Jobs with inputs in the window: when they ended, and bytes copied.
+    var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
     var lagHistory: Deque<Double> = []
     var utilizationHistory: Deque<Double> = []
@@ -144,6 +163,7 @@ struct Monitor {
         handbackWindow = TimedWindow(span: window)
         waitWindow = TimedWindow(span: window)
         runWindow = TimedWindow(span: window)
+        copyWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
         lastSnapshotAt = start
@@ -151,6 +171,7 @@ struct Monitor {
 
     mutating func resetStatistics(now: UInt64, busy: UInt64) {
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
+        copyWindow.reset(); dataJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for id in tracks.keys {
@@ -184,10 +205,12 @@ struct Monitor {
         if event.kind == .jobFinished, let job = event.job {
             waitWindow.add(job.waitNanos, at: job.finishedAt)
             runWindow.add(job.runNanos, at: job.finishedAt)
-            interval.wait.record(nanos: job.waitNanos)
-            interval.run.record(nanos: job.runNanos)
-            total.wait.record(nanos: job.waitNanos)
-            total.run.record(nanos: job.runNanos)
+            interval.absorb(job)
+            total.absorb(job)
+            if job.inputBytes > 0 {
+                dataJobs.append((job.finishedAt, UInt64(job.copiedBytes)))
+                if job.copiedBytes > 0 { copyWindow.add(job.copyNanos, at: job.finishedAt) }
+            }
             if let worker = job.workerID {
                 var track = tracks[worker] ?? WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
                 track.recentJobs.append(job)
@@ -210,6 +233,15 @@ struct Monitor {
     mutating func appendLog(_ event: EngineEvent) {
         log.append(event)
         if log.count > logLength { log.removeFirst(log.count - logLength) }
+    }
+
+    /// Input hand-over figures over the recent window.
+    mutating func dataFigures(now: UInt64) -> DataFigures {
+        copyWindow.expire(now: now)
+        let cutoff = now > window ? now - window : 0
+        while let first = dataJobs.first, first.at < cutoff { dataJobs.removeFirst() }
+        let copied = dataJobs.reduce(UInt64(0)) { $0 + $1.copied }
+        return DataFigures(jobs: UInt64(dataJobs.count), copiedBytes: copied, copy: copyWindow.summary())
     }
 
     static func push(_ value: Double, into history: inout Deque<Double>, limit: Int) {

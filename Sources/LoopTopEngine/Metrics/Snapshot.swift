@@ -59,6 +59,8 @@ public struct QueueSnapshot: Sendable, Equatable {
     public var wait = LatencySummary.empty
     /// Time from start to end, recent window.
     public var run = LatencySummary.empty
+    /// Input hand-over over the recent window.
+    public var data = DataFigures()
     /// Jobs that ended per second, recent window.
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
@@ -105,10 +107,25 @@ public struct HistogramBar: Sendable, Equatable {
     public var count: UInt64
 }
 
+/// What handing inputs to workers cost: the copy/transfer/shared comparison.
+public struct DataFigures: Sendable, Equatable {
+    /// Offloaded jobs that carried an input.
+    public var jobs: UInt64 = 0
+    /// Bytes copied to hand inputs over, all jobs together.
+    public var copiedBytes: UInt64 = 0
+    /// Time the loop spent copying, per job that copied.
+    public var copy = LatencySummary.empty
+    /// Bytes of new travelling buffers made (`transfer` with none back yet).
+    public var allocatedBytes: UInt64 = 0
+
+    public var copiedBytesPerJob: Double { jobs > 0 ? Double(copiedBytes) / Double(jobs) : 0 }
+}
+
 /// Figures covering exactly the time since the previous snapshot; what a
 /// headless interval line reports.
 public struct IntervalFigures: Sendable, Equatable {
     public var seconds = 0.0
+    public var data = DataFigures()
     public var lag = LatencySummary.empty
     public var requestLatency = LatencySummary.empty
     public var requestsCompleted: UInt64 = 0

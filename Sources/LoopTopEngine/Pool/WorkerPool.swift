@@ -4,6 +4,8 @@ import Synchronization
 /// A finished offloaded job on its way back to the event loop.
 struct JobCompletion: Sendable {
     let record: JobRecord
+    /// A transferred input buffer going home to the loop.
+    var returned: InputBuffer?
 }
 
 /// What the pool knows of one worker; kept under the pool's lock.
@@ -341,7 +343,7 @@ final class WorkerPool: @unchecked Sendable {
                 if recordJobEvents {
                     events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
                 }
-                onCompletion(JobCompletion(record: record))
+                onCompletion(JobCompletion(record: record, returned: job.input?.transferable))
                 if flags.stopReason() != nil {
                     let fault = flags.faultRequested
                     exit(id: id, fault: fault,
@@ -359,10 +361,17 @@ final class WorkerPool: @unchecked Sendable {
         let startedAt = clock.now()
         let outcome = runToEnd(job, context: JobContext(flag: flags))
         let finishedAt = clock.now()
-        return JobRecord(
+        var record = JobRecord(
             id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome.0,
             workerID: workerID, submittedAt: job.submittedAt, startedAt: startedAt,
             finishedAt: finishedAt, reason: outcome.1)
+        if let input = job.input {
+            record.inputBytes = input.byteCount
+            record.copiedBytes = input.copiedBytes
+            record.copyNanos = input.copyNanos
+            record.allocatedBytes = input.allocatedBytes
+        }
+        return record
     }
 
     /// Records a worker's end under the lock, queues its thread to be joined,
@@ -404,6 +413,7 @@ final class WorkerPool: @unchecked Sendable {
 func runToEnd(_ job: Job, context: JobContext) -> (JobOutcome, String?) {
     do {
         try context.checkpoint()
+        try job.input?.consume()
         let run = job.workload.makeRun(units: job.units, seed: job.id)
         while try !run.step(context) {
             try context.checkpoint()
