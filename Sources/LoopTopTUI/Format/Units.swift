@@ -13,11 +13,13 @@ public enum Units {
         Units.ms(ms).replacingOccurrences(" ", with: "")
     }
 
-    /// A count: "1204", "12.3k", "4.56M".
+    /// A count in at most six characters: "1204", "123.5k", "4.56M", "45.6M".
     public static func count(_ n: UInt64) -> String {
         if n < 100_000 { return String(n) }
-        if n < 10_000_000 { return String(format1: Double(n) / 1e3, digits: n < 1_000_000 ? 1 : 0) + "k" }
-        if n < 10_000_000_000 { return String(format1: Double(n) / 1e6, digits: 2) + "M" }
+        if n < 1_000_000 { return String(format1: Double(n) / 1e3, digits: 1) + "k" }
+        if n < 10_000_000 { return String(format1: Double(n) / 1e6, digits: 2) + "M" }
+        if n < 100_000_000 { return String(format1: Double(n) / 1e6, digits: 1) + "M" }
+        if n < 1_000_000_000 { return String(format1: Double(n) / 1e6, digits: 0) + "M" }
         return String(format1: Double(n) / 1e9, digits: 1) + "G"
     }
 
