@@ -9,6 +9,9 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <spawn.h>
+
+extern char **environ;
 
 int looptop_set_thread_name(const char *name) {
     char cut[16];
@@ -74,4 +77,37 @@ int looptop_cpu_count(void) {
     CPU_ZERO(&set);
     if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
     return CPU_COUNT(&set);
+}
+
+int looptop_spawn(char *const argv[], pid_t *pid, int *stdin_fd, int *stdout_fd, int *stderr_fd) {
+    int in[2], out[2], err[2];
+    if (pipe2(in, O_CLOEXEC) != 0) return errno;
+    if (pipe2(out, O_CLOEXEC) != 0) { int e = errno; close(in[0]); close(in[1]); return e; }
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        int e = errno; close(in[0]); close(in[1]); close(out[0]); close(out[1]); return e;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t empty, all;
+    sigemptyset(&empty);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    int rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(in[0]); close(out[1]); close(err[1]);
+    if (rc != 0) { close(in[1]); close(out[0]); close(err[0]); return rc; }
+    fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
+    fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
+    fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
+    *stdin_fd = in[1]; *stdout_fd = out[0]; *stderr_fd = err[0];
+    return 0;
 }

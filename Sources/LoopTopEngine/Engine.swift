@@ -51,7 +51,8 @@ public final class Engine: Sendable {
     }
 
     public let configuration: Configuration
-    public let catalog: WorkloadCatalog
+    /// The workloads jobs can use now, with their measured costs.
+    public var catalog: WorkloadCatalog { settingsBox.catalog }
     let clock: any EngineClock
     let events = EventRing<EngineEvent>(capacity: 1 << 14)
     let samples = EventRing<LoopSample>(capacity: 1 << 15)
@@ -68,13 +69,12 @@ public final class Engine: Sendable {
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         let catalog = configuration.catalog ?? WorkloadCatalog.calibrated()
-        self.catalog = catalog
         clock = configuration.clock
         var settings = configuration.settings
         if catalog.workload(named: settings.workload) == nil, let first = catalog.names.first {
             settings.workload = first
         }
-        settingsBox = SettingsBox(settings)
+        settingsBox = SettingsBox(settings, catalog: catalog)
         let samples = self.samples
         let events = self.events
         // The loop is made after the pool, and the pool posts completions to
@@ -85,7 +85,7 @@ public final class Engine: Sendable {
                           onCompletion: { loopRef.loop?.post($0) })
         pool.setAutoRespawn(configuration.autoRespawn)
         loop = EventLoop(clock: clock, pool: pool, samples: samples, events: events,
-                         settings: settingsBox, catalog: catalog, jobIDs: jobIDs)
+                         settings: settingsBox, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
         monitor = ConditionMutex(Monitor(start: startedAt, windowSeconds: configuration.windowSeconds,
@@ -148,12 +148,13 @@ public final class Engine: Sendable {
             guard catalog.workload(named: name) != nil else {
                 return "workload: unknown '\(name)' (have \(catalog.names.joined(separator: ", ")))"
             }
-            return change("workload") { $0.workload = name }
+            return change("workload") { $0.workload = name; $0.mix = [] }
         case .cycleWorkload:
             let names = catalog.names
             return change("workload") { s in
                 let i = names.firstIndex(of: s.workload) ?? -1
                 s.workload = names[(i + 1) % max(1, names.count)]
+                s.mix = []
             }
         case .setJobMs(let ms):
             return change("job size") { $0.jobMs = ms.clamped(to: EngineSettings.jobMsRange) }

@@ -40,4 +40,10 @@ void looptop_chain_fatal(int signo, const struct sigaction *old);
 /// CPUs this process may run on (sched_getaffinity), or 0 if unknown.
 int looptop_cpu_count(void);
 
+/// Starts `argv[0]` (searched in PATH) with stdin, stdout and stderr on new
+/// pipes, an empty signal mask and default signal actions, in its own process
+/// group. Returns 0 and fills the pid and the parent's ends (non-blocking,
+/// close-on-exec), or an errno.
+int looptop_spawn(char *const argv[], pid_t *pid, int *stdin_fd, int *stdout_fd, int *stderr_fd);
+
 #endif

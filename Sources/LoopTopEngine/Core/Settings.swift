@@ -32,20 +32,63 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     public static let rateRange: ClosedRange<Double> = 0...100_000
     public static let requestRateRange: ClosedRange<Double> = 0...20_000
     public static let inputKBRange: ClosedRange<Double> = 0...1_048_576
+
+    /// A job mix: when not empty, each arrival picks one entry by weight
+    /// (otherwise every job is `workload` of `jobMs`).
+    public var mix: [MixEntry] = []
+    /// A name for the mix (the spec file it came from), for display.
+    public var mixName: String?
 }
 
-/// The settings, shared between the control side and the loop.
+/// One workload of a job mix, with its share and size.
+public struct MixEntry: Sendable, Equatable, Codable {
+    public var workload: String
+    public var weight: Double
+    /// Size by time, through calibration…
+    public var jobMs: Double?
+    /// …or by the workload's own units (rows, products, runs).
+    public var units: Int?
+
+    public init(workload: String, weight: Double = 1, jobMs: Double? = nil, units: Int? = nil) {
+        self.workload = workload
+        self.weight = weight
+        self.jobMs = jobMs
+        self.units = units
+    }
+}
+
+/// The settings and the workload catalog, shared between the control side
+/// and the loop; the loop re-reads them when they change.
 final class SettingsBox: Sendable {
-    private let mutex: ConditionMutex<EngineSettings>
-    init(_ initial: EngineSettings) { mutex = ConditionMutex(initial) }
-    var value: EngineSettings { mutex.withLock { $0 } }
+    private struct State {
+        var settings: EngineSettings
+        var catalog: WorkloadCatalog
+        var catalogVersion: UInt64 = 0
+    }
+    private let mutex: ConditionMutex<State>
+    init(_ initial: EngineSettings, catalog: WorkloadCatalog) {
+        mutex = ConditionMutex(State(settings: initial, catalog: catalog))
+    }
+    var value: EngineSettings { mutex.withLock { $0.settings } }
+    var catalog: WorkloadCatalog { mutex.withLock { $0.catalog } }
+    var catalogVersion: UInt64 { mutex.withLock { $0.catalogVersion } }
+
     /// Applies `change` and returns the settings before and after.
     @discardableResult
     func update(_ change: (inout EngineSettings) -> Void) -> (old: EngineSettings, new: EngineSettings) {
-        mutex.withLock { settings in
-            let old = settings
-            change(&settings)
-            return (old, settings)
+        mutex.withLock { state in
+            let old = state.settings
+            change(&state.settings)
+            return (old, state.settings)
+        }
+    }
+
+    /// Replaces catalog and settings together, so the loop never sees one without the other.
+    func replace(catalog: WorkloadCatalog, settings: EngineSettings) {
+        mutex.withLock { state in
+            state.catalog = catalog
+            state.settings = settings
+            state.catalogVersion += 1
         }
     }
 }

@@ -44,7 +44,9 @@ final class EventLoop: @unchecked Sendable {
     let samples: EventRing<LoopSample>
     let events: EventRing<EngineEvent>
     let settings: SettingsBox
-    let catalog: WorkloadCatalog
+    /// The loop's copy of the catalog, refreshed when it changes.
+    private var catalog: WorkloadCatalog
+    private var catalogVersion: UInt64 = 0
     let jobIDs: JobIDs
 
     // Published for snapshots, written only by the loop thread.
@@ -81,13 +83,13 @@ final class EventLoop: @unchecked Sendable {
     let requestsShed = Atomic<UInt64>(0)
 
     init(clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
-         settings: SettingsBox, catalog: WorkloadCatalog, jobIDs: JobIDs) {
+         settings: SettingsBox, jobIDs: JobIDs) {
         self.clock = clock
         self.pool = pool
         self.samples = samples
         self.events = events
         self.settings = settings
-        self.catalog = catalog
+        catalog = settings.catalog
         self.jobIDs = jobIDs
     }
 
@@ -199,6 +201,11 @@ final class EventLoop: @unchecked Sendable {
 
     private func refreshSettings(now: UInt64) {
         let latest = settings.value
+        let version = settings.catalogVersion
+        if version != catalogVersion {
+            catalogVersion = version
+            catalog = settings.catalog
+        }
         guard latest != current else { return }
         let old = current
         current = latest
@@ -271,10 +278,19 @@ final class EventLoop: @unchecked Sendable {
 
     /// One job arrives: it is placed where the mode says, or rejected.
     private func arriveOne(at time: UInt64) {
-        guard let workload = catalog.workload(named: current.workload) else { return }
+        var name = current.workload
+        var ms = current.jobMs
+        var fixedUnits: Int?
+        if let entry = pickFromMix() {
+            name = entry.workload
+            ms = entry.jobMs ?? ms
+            fixedUnits = entry.units
+        }
+        guard let workload = catalog.workload(named: name) else { return }
         let id = jobIDs.next()
-        let units = catalog.units(for: workload.name, ms: current.jobMs)
-        let job = Job(id: id, workload: workload, units: units, targetMs: current.jobMs,
+        let units = fixedUnits ?? catalog.units(for: workload.name, ms: ms)
+        let shownMs = fixedUnits.map { Double($0) * (catalog.entry(named: name)?.nanosPerUnit ?? 0) / 1e6 } ?? ms
+        let job = Job(id: id, workload: workload, units: units, targetMs: shownMs,
                       submittedAt: time, mode: current.mode)
         switch current.mode {
         case .offloaded:
@@ -302,6 +318,20 @@ final class EventLoop: @unchecked Sendable {
         let bytes = Int(current.inputKB * 1024)
         job.input = inputs.make(byteCount: bytes, passing: current.passing, clock: clock)
         return job
+    }
+
+    /// A mix entry chosen by weight, or nil without a mix.
+    private func pickFromMix() -> MixEntry? {
+        let mix = current.mix
+        guard !mix.isEmpty else { return nil }
+        let total = mix.reduce(0) { $0 + max(0, $1.weight) }
+        guard total > 0 else { return mix.first }
+        var pick = rng.nextUnit() * total
+        for entry in mix {
+            pick -= max(0, entry.weight)
+            if pick <= 0 { return entry }
+        }
+        return mix.last
     }
 
     private func serveRequests() {

@@ -1,0 +1,113 @@
+@testable import LoopTopEngine
+import Testing
+
+@Suite struct SpecTests {
+    static let example = """
+        # A complete spec
+        [arrivals]
+        rate = 40
+        pattern = "poisson"
+        mode = "offloaded"
+
+        [data]
+        input_kb = 64
+        passing = "transfer"
+
+        [[workload]]
+        name = "thumbnails"
+        kernel = "blur"
+        width = 64
+        ms = 2
+        weight = 2
+
+        [[workload]]
+        name = "small-sort"
+        kernel = "sort"
+        elements = 1000
+        units = 3
+
+        [[workload]]
+        name = "echo"
+        command = ["cat"]
+        stdin_kb = 4
+        weight = 0.5
+        """
+
+    @Test func aCompleteSpecLoads() throws {
+        let spec = try WorkloadSpec.parse(Self.example, name: "load.toml")
+        #expect(spec.workloads.map(\.name) == ["thumbnails", "small-sort", "echo"])
+        #expect(spec.mix.map(\.weight) == [2, 1, 0.5])
+        #expect(spec.mix[0].jobMs == 2)
+        #expect(spec.mix[1].units == 3 && spec.mix[1].jobMs == nil)
+        #expect(spec.rate == 40 && spec.pattern == .poisson && spec.mode == .offloaded)
+        #expect(spec.inputKB == 64 && spec.passing == .transfer)
+        #expect((spec.workloads[2] as? CommandWorkload)?.arguments == ["cat"])
+        #expect((spec.workloads[0] as? RenamedWorkload)?.base is BlurWorkload)
+    }
+
+    /// Each kind of mistake: one line naming the file, the line, what was expected.
+    @Test(arguments: [
+        ("[[workload]]\nname = \"a\"\nkernel = \"primez\"\n", 3, "unknown kernel 'primez'"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"sort\"\nms = \"fast\"\n", 4, "'ms' must be a number, not a string"),
+        ("[arrivals]\nrate = -5\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 2, "'rate' must be between 0 and 100000, got -5"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"spin\"\nspeed = 3\n", 4, "unknown key 'speed' in workload 'a'"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"spin\"\n\n[[workload]]\nname = \"a\"\nkernel = \"sort\"\n", 6, "used twice"),
+        ("[[workload]]\nkernel = \"spin\"\n", 1, "needs a name"),
+        ("[[workload]]\nname = \"a\"\n", 1, "needs a kernel"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"spin\"\nms = 5\nunits = 3\n", 5, "both ms and units"),
+        ("[arivals]\nrate = 5\n", 1, "unknown key 'arivals'"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"sort\"\nelements = 1\n", 4, "'elements' must be between 2"),
+        ("[arrivals]\npattern = \"bursty\"\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 2, "'pattern' must be one of \"constant\", \"poisson\""),
+        ("[[workload]]\nname = \"a\"\ncommand = []\n", 3, "command must name a program"),
+        ("[[workload]]\nname = \"a\"\nkernel = \"spin\"\nweight = true\n", 4, "'weight' must be a number"),
+        ("[arrivals]\nrate = 40\nrate = 50\n", 3, "not valid TOML"),
+        ("[[workload]\nname = \"a\"\n", 1, "not valid TOML"),
+        ("rate = 5\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 1, "unknown key 'rate'"),
+        ("", 0, "no workloads"),
+    ] as [(String, Int, String)])
+    func mistakesNameTheirLine(text: String, line: Int, expected: String) {
+        do {
+            _ = try WorkloadSpec.parse(text, name: "bad.toml")
+            Issue.record("accepted a bad spec:\n\(text)")
+        } catch let error as ConfigError {
+            #expect(error.file == "bad.toml")
+            if line > 0 { #expect(error.line == line, "\(error)") }
+            #expect(error.message.contains(expected), "\(error)")
+            #expect(!error.description.contains("\n"))
+        } catch {
+            Issue.record("not a ConfigError: \(error)")
+        }
+    }
+
+    @Test func aMissingFileIsAClearError() {
+        #expect(throws: ConfigError.self) { try WorkloadSpec.load(path: "/no/such/spec.toml") }
+    }
+
+    @Test func anEngineRunsTheMix() throws {
+        let spec = try WorkloadSpec.parse("""
+            [arrivals]
+            rate = 0
+            [[workload]]
+            name = "tiny-sort"
+            kernel = "sort"
+            elements = 100
+            units = 1
+            [[workload]]
+            name = "tiny-json"
+            kernel = "json"
+            records = 2
+            units = 1
+            """, name: "mix.toml")
+        let engine = Engine.forTest(workers: 2)
+        engine.apply(spec)
+        #expect(engine.catalog.names.contains("tiny-sort"))
+        #expect(engine.settings.mix.count == 2)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(60))
+        #expect(eventually { engine.snapshot().jobs.completed == 60 })
+        let ran = Set(engine.snapshot(detailFor: 1).workers.flatMap { $0.recentJobs.map(\.workload) })
+            .union(engine.snapshot(detailFor: 2).workers.flatMap { $0.recentJobs.map(\.workload) })
+        #expect(ran == ["tiny-sort", "tiny-json"])
+    }
+}
