@@ -124,4 +124,23 @@ enum Fixtures {
                               message: "\(count) workers on 2 cores: each gets 0.03 of a core")]
         return s
     }
+
+    /// Offloaded, with worker 1's recent jobs and run-time histogram filled in.
+    static func withDetail() -> Snapshot {
+        var s = offloaded()
+        s.workers[0].recentJobs = (0..<12).map { i in
+            let id = UInt64(1160 + i)
+            let end = now - UInt64(12 - i) * 100_000_000
+            let run = UInt64(18 + (i * 7) % 9) * 1_000_000
+            let outcome: JobOutcome = i == 4 ? .failed : .completed
+            return JobRecord(id: id, workload: "csv-parse", mode: .offloaded, outcome: outcome, workerID: 1,
+                             submittedAt: end - run - UInt64(i % 3) * 4_000_000, startedAt: end - run,
+                             finishedAt: end, reason: outcome == .failed ? "fault injected" : nil)
+        }
+        s.workers[0].runHistogram = [
+            HistogramBar(upToMs: 4, count: 0), HistogramBar(upToMs: 8, count: 2), HistogramBar(upToMs: 16, count: 41),
+            HistogramBar(upToMs: 32, count: 77), HistogramBar(upToMs: 64, count: 6), HistogramBar(upToMs: 128, count: 0),
+        ]
+        return s
+    }
 }

@@ -1,12 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import LoopTopTUI
 import LoopTopEngine
 
-@Test func preview() {
-    for (snap, rows, cols) in [(Fixtures.offloaded(), 30, 100), (Fixtures.blocking(), 30, 100), (Fixtures.blocking(), 12, 40), (Fixtures.manyWorkers(), 36, 120)] {
-        let screen = MemoryScreen(rows: rows, cols: cols)
-        DashboardRenderer.render(Frame(snapshot: snap, secondsOfDay: 12 * 3600 + 67), on: screen)
+// Prints scenario screens for review: LOOPTOP_TUI_PREVIEW=1 swift test --filter preview
+@Test(.enabled(if: getenv("LOOPTOP_TUI_PREVIEW") != nil)) func preview() {
+    for (name, frame, rows, cols) in DashboardScenarios.all {
+        let screen = render(frame, rows: rows, cols: cols)
+        print("### \(name) \(cols)x\(rows)")
         print(screen.text)
-        print(String(repeating: "=", count: cols))
     }
 }

@@ -13,6 +13,9 @@ public struct DashboardLayout: Sendable, Equatable {
     public static let minimum = Size(rows: 12, cols: 40)
     public static let fullMinimum = Size(rows: 20, cols: 80)
 
+    /// Most rows the panels grow by when the workers leave rows free.
+    static let maxGraphGrowth = 3
+
     public var kind: Kind
     public var header = Rect(row: 0, col: 0, rows: 0, cols: 0)
     /// Full: the event loop panel. Compact: the summary lines (loop and queue).
@@ -27,7 +30,9 @@ public struct DashboardLayout: Sendable, Equatable {
     /// Rows of workers the table shows (inside its box, under its heading).
     public var workerRows: Int { max(0, workers.rows - 3) }
 
-    public static func main(size: Size, warnings: Int) -> DashboardLayout {
+    /// - Parameter workers: rows the workers table has to show; rows it
+    ///   does not need (keeping one for the next spawn) make the graphs taller.
+    public static func main(size: Size, warnings: Int, workers: Int = 0) -> DashboardLayout {
         guard size.cols >= minimum.cols, size.rows >= minimum.rows else { return DashboardLayout(kind: .tooSmall) }
         let full = size.cols >= fullMinimum.cols && size.rows >= fullMinimum.rows
         var layout = DashboardLayout(kind: full ? .full : .compact)
@@ -35,7 +40,7 @@ public struct DashboardLayout: Sendable, Equatable {
         (layout.header, rest) = rest.splitTop(1)
         (rest, layout.footer) = rest.splitBottom(1)
 
-        let top: Int
+        var top: Int
         var warningRows: Int
         var logRows: Int
         if full {
@@ -52,6 +57,11 @@ public struct DashboardLayout: Sendable, Equatable {
         let minimumTable = 5
         while rest.rows - top - warningRows - logRows < minimumTable && logRows > 0 { logRows -= 1 }
         while rest.rows - top - warningRows - logRows < minimumTable && warningRows > 0 { warningRows -= 1 }
+
+        if full {
+            let spare = rest.rows - top - warningRows - logRows - 3 - (workers + 1)
+            top += min(max(0, spare), maxGraphGrowth)
+        }
 
         var panels: Rect
         (panels, rest) = rest.splitTop(top)

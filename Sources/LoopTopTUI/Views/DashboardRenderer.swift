@@ -8,7 +8,8 @@ public enum DashboardRenderer {
         screen.clear()
         let canvas = Canvas(screen: screen, glyphs: frame.glyphs)
         let size = screen.size
-        let layout = DashboardLayout.main(size: size, warnings: frame.snapshot.warnings.count)
+        let layout = DashboardLayout.main(size: size, warnings: frame.snapshot.warnings.count,
+                                         workers: frame.snapshot.workers.count)
         guard layout.kind != .tooSmall else {
             SizeMessage.render(canvas, size: size)
             return
@@ -46,6 +47,6 @@ public enum DashboardRenderer {
     /// Rows of workers the main view's table shows at `size`: what paging
     /// and scrolling move by.
     public static func workerRows(size: Size, snapshot: Snapshot) -> Int {
-        DashboardLayout.main(size: size, warnings: snapshot.warnings.count).workerRows
+        DashboardLayout.main(size: size, warnings: snapshot.warnings.count, workers: snapshot.workers.count).workerRows
     }
 }

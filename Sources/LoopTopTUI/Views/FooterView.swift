@@ -11,8 +11,8 @@ enum FooterView {
         } else {
             hints = [("+", "spawn"), ("-", "terminate"), ("b", "mode"), ("w", "workload"), ("[ ]", "size"),
                      ("{ }", "rate"), ("space", frame.snapshot.settings.paused ? "resume" : "pause"),
-                     ("B", "burst"), ("x", "fault"), ("\(g.up)\(g.down)", "select"), (g.enter, "detail"),
-                     ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("r", "reset")]
+                     ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("\(g.up)\(g.down)", "select"),
+                     (g.enter, "detail"), ("B", "burst"), ("x", "fault"), ("r", "reset")]
         }
         var spans: [Span] = [Span(" ")]
         var used = 1

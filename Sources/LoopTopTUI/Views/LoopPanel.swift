@@ -13,11 +13,13 @@ enum LoopPanel {
         if graphRows > 0 {
             lagGraph(inside.sub(Rect(row: 1, col: 0, rows: graphRows, cols: inside.cols)), frame: frame)
         }
+        // Blocked: the stall takes the last line (with a spare line) or the activity line.
+        let blocked = blockedLine(frame, withWaiting: extra == 0)
         if inside.rows >= 2 {
             let row = inside.line(1 + graphRows)
-            if let blocked = blockedLine(frame) { blocked.render(row) } else { activityLine(loop).render(row) }
+            if let blocked, extra == 0 { blocked.render(row) } else { activityLine(loop).render(row) }
         }
-        if extra > 0 { detailLine(frame).render(inside.line(2 + graphRows)) }
+        if extra > 0 { (blocked ?? detailLine(frame)).render(inside.line(2 + graphRows)) }
     }
 
     static func lagLine(_ frame: Frame) -> FieldLine {
@@ -60,14 +62,15 @@ enum LoopPanel {
     }
 
     /// "BLOCKED 812 ms by job #1177 primes; 23 requests waiting", when the loop is stalled now.
-    static func blockedLine(_ frame: Frame) -> TextLine? {
+    static func blockedLine(_ frame: Frame, withWaiting: Bool = true) -> TextLine? {
         let loop = frame.snapshot.loop
         guard loop.stallMs >= Meaning.lagCriticalMs else { return nil }
         var spans = [Span(" BLOCKED " + Units.ms(loop.stallMs) + " ", Style(.critical, [.bold, .reverse]))]
         if let job = loop.currentJob {
             spans.append(Span(" by job #\(job.id) \(job.workload)", .critical))
+            spans.append(Span(" (" + Units.ms(job.targetMs) + " \(job.mode.rawValue))", .dim))
         }
-        if loop.requestsWaiting > 0 {
+        if withWaiting, loop.requestsWaiting > 0 {
             spans.append(Span("; \(loop.requestsWaiting) requests waiting", .warn))
         }
         return TextLine(spans)

@@ -11,22 +11,28 @@ enum WorkerDetailView {
         }
         let g = frame.glyphs
         let ended = !worker.state.isLive
-        let infoRows = 2 + 4 + (ended ? 1 : 0)
+        // Short terminals keep two lines of figures and give the rest to the jobs.
+        let short = canvas.rows < 16
+        let infoRows = short ? 2 + 2 : 2 + 4 + (ended ? 1 : 0)
         let (top, rest) = Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols).splitTop(infoRows)
         let tid = worker.tid == 0 ? "tid " + g.none : "tid \(worker.tid)"
         let info = Box(title: "Worker \(worker.id) \(g.separator) \(worker.name) \(g.separator) \(tid)",
                        note: worker.state.description, noteStyle: .state(worker.state), padding: 1).render(canvas.sub(top))
-        infoLines(worker, frame: frame).enumerated().forEach { $1.render(info.line($0), row: 0) }
-        let graphRow = info.line(info.rows - 1)
-        TextLine("activity ", .dim).render(graphRow)
-        Sparkline(worker.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
-                  reduce: .mean, ink: .fixed(.graph))
-            .render(graphRow.sub(Rect(row: 0, col: 9, rows: 1, cols: graphRow.cols - 9)))
+        infoLines(worker, frame: frame).prefix(short ? 2 : 4).enumerated().forEach { $1.render(info.line($0), row: 0) }
+        if !short {
+            let graphRow = info.line(info.rows - 1)
+            TextLine("activity ", .dim).render(graphRow)
+            Sparkline(worker.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
+                      reduce: .mean, ink: .fixed(.graph))
+                .render(graphRow.sub(Rect(row: 0, col: 9, rows: 1, cols: graphRow.cols - 9)))
+        }
 
         let lower = canvas.sub(rest)
         guard lower.rows >= 3 else { return }
         let jobsArea: Rect, histogramArea: Rect
-        if lower.cols >= 80 {
+        if short {
+            (jobsArea, histogramArea) = (Rect(row: 0, col: 0, rows: lower.rows, cols: lower.cols), Rect(row: 0, col: 0, rows: 0, cols: 0))
+        } else if lower.cols >= 80 {
             let split = Rect(row: 0, col: 0, rows: lower.rows, cols: lower.cols).splitLeft(lower.cols * 3 / 5)
             (jobsArea, histogramArea) = (split.left, split.rest)
         } else {
@@ -80,15 +86,22 @@ enum WorkerDetailView {
                 .render(inside.line(0))
             return
         }
-        let workloadWidth = max(8, min(14, inside.cols - 46))
-        var columns = [Table.Column("JOB", width: 8), Table.Column("WORKLOAD", width: workloadWidth),
-                       Table.Column("OUTCOME", width: 9), Table.Column("WAIT", width: 9, alignment: .right),
-                       Table.Column("RUN", width: 9, alignment: .right)]
-        let showAgo = inside.cols >= columns.reduce(0) { $0 + $1.width + 1 } + 10
-        if showAgo { columns.append(Table.Column("ENDED", width: 9, alignment: .right)) }
+        // JOB, OUTCOME, WAIT and RUN always; WORKLOAD and ENDED when there is room.
+        let fixed = 7 + 9 + 8 + 8 + 3
+        var workloadWidth = min(14, inside.cols - fixed - 1 - 11)
+        var showAgo = workloadWidth >= 6
+        if !showAgo { workloadWidth = min(14, inside.cols - fixed - 1) }
+        let showWorkload = workloadWidth >= 6
+        if !showWorkload { showAgo = inside.cols >= fixed + 11 }
+        var columns = [Table.Column("JOB", width: 7)]
+        if showWorkload { columns.append(Table.Column("WORKLOAD", width: workloadWidth)) }
+        columns += [Table.Column("OUTCOME", width: 9), Table.Column("WAIT", width: 8, alignment: .right),
+                    Table.Column("RUN", width: 8, alignment: .right)]
+        if showAgo { columns.append(Table.Column("ENDED", width: 10, alignment: .right)) }
         let rows = jobs.map { job -> Table.Row in
-            var cells: [Table.Cell] = [
-                .text("#\(job.id)", .text), .text(job.workload, .text),
+            var cells: [Table.Cell] = [.text("#\(job.id)", .text)]
+            if showWorkload { cells.append(.text(job.workload, .text)) }
+            cells += [
                 .text(job.outcome.rawValue, outcomeStyle(job.outcome)),
                 .text(Units.ms(Double(job.waitNanos) / 1e6), .text),
                 .text(Units.ms(Double(job.runNanos) / 1e6), .text),
