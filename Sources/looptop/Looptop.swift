@@ -20,6 +20,9 @@ struct Looptop: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as FileError {
+            FileHandle.standardError.write(Data("looptop: \(error.message)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

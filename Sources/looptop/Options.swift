@@ -37,6 +37,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How inputs reach workers: copy (a fresh copy per job), transfer (ownership moves, zero-copy) or shared (one region, atomics hand-over).", valueName: "how"))
     var passing: DataPassing = .copy
 
+    @Option(help: ArgumentHelp("A workload spec (TOML): named workloads, their mix, arrivals and data passing. Its settings win over the flags above.", valueName: "file"))
+    var spec: String?
+
     @Flag(name: .customLong("no-respawn"), help: "Do not replace a worker that fails.")
     var noRespawn = false
 
@@ -64,10 +67,22 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    /// The spec named by `--spec`, or nil. A bad spec is a `FileError`.
+    func loadSpec() throws -> WorkloadSpec? {
+        guard let spec else { return nil }
+        do {
+            return try WorkloadSpec.load(path: spec)
+        } catch let error as ConfigError {
+            throw FileError(message: error.description)
+        }
+    }
+
     /// The engine these options describe, with its workloads measured.
     func makeEngine(windowSeconds: Double = 5) throws -> Engine {
+        // Read the spec before measuring anything: a bad file fails at once.
+        let spec = try loadSpec()
         let catalog = WorkloadCatalog.calibrated()
-        guard catalog.workload(named: workload) != nil else {
+        guard spec != nil || catalog.workload(named: workload) != nil else {
             throw ValidationError("--workload: unknown '\(workload)'; expected one of: \(catalog.names.joined(separator: ", "))")
         }
         var settings = EngineSettings()
@@ -80,8 +95,16 @@ struct EngineOptions: ParsableArguments {
         settings.requestRate = requestRate
         settings.inputKB = inputKB
         settings.passing = passing
-        return Engine(configuration: .init(
+        let engine = Engine(configuration: .init(
             workers: workers, queueCapacity: queueCapacity, settings: settings,
             autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds))
+        if let spec { engine.apply(spec) }
+        return engine
     }
+}
+
+/// A file the user wrote is wrong: printed as its one line, exit 2.
+struct FileError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }

@@ -87,22 +87,6 @@ struct Run: ParsableCommand {
     }
 }
 
-struct Workloads: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List the workloads with their measured cost on this machine.")
-
-    func run() throws {
-        let catalog = WorkloadCatalog.calibrated()
-        print("NAME      COST/UNIT  UNITS FOR 20 ms  WHAT")
-        for entry in catalog.entries {
-            let name = entry.workload.name.padding(toLength: 9, withPad: " ", startingAt: 0)
-            let cost = (String(format1: entry.nanosPerUnit / 1000, digits: 1) + " µs").leftPad(9)
-            let units = String(catalog.units(for: entry.workload.name, ms: 20)).leftPad(15)
-            print("\(name) \(cost)  \(units)  \(entry.workload.summary)")
-        }
-    }
-}
-
 extension String {
     func leftPad(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self

@@ -62,6 +62,7 @@ public struct MatmulWorkload: Workload {
     public var parameters: String { "n=\(n); unit: \(MatmulRun.rowsPerUnit) rows" }
 
     public init(n: Int = 128) { self.n = max(MatmulRun.rowsPerUnit, n) }
+    public var unitQuantum: Int { (n + MatmulRun.rowsPerUnit - 1) / MatmulRun.rowsPerUnit }
 
     public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { MatmulRun(units: units, seed: seed, n: n) }
 }
@@ -175,7 +176,7 @@ public struct CSVParseWorkload: Workload {
     public let rows: Int
     public var parameters: String { "unit: \(rows) rows parsed" }
 
-    public init(rows: Int = 200) { self.rows = max(1, rows) }
+    public init(rows: Int = 50) { self.rows = max(1, rows) }
 
     public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { CSVParseRun(units: units, seed: seed, rows: rows) }
 
@@ -286,10 +287,12 @@ public struct MandelbrotWorkload: Workload {
     public let summary = "Mandelbrot escape times; mirror rows checked for symmetry"
     public let width: Int
     public let maxIterations: Int
-    public var parameters: String { "width=\(width), iterations=\(maxIterations); unit: a row and its mirror" }
+    public var parameters: String {
+        "width=\(width), iterations=\(maxIterations); unit: \(width / 2 / MandelbrotRun.slices) rows and their mirrors"
+    }
 
     public init(width: Int = 256, maxIterations: Int = 256) {
-        self.width = max(8, width)
+        self.width = max(2 * MandelbrotRun.slices, width)
         self.maxIterations = max(1, maxIterations)
     }
 
@@ -303,13 +306,18 @@ final class MandelbrotRun: WorkloadRun {
     private let width: Int
     private let maxIterations: Int
     private var done = 0
-    private var row: Int
+
+    /// The top half's rows are dealt into this many interleaved slices
+    /// (rows i, i+32, i+64, …), so every unit holds rows near and far from
+    /// the set and costs about the same.
+    static let slices = 32
+    private var slice: Int
 
     init(units: Int, seed: UInt64, width: Int, maxIterations: Int) {
         self.units = max(1, units)
         self.width = width
         self.maxIterations = maxIterations
-        row = Int(seed % UInt64(width / 2))
+        slice = Int(seed % UInt64(Self.slices))
     }
 
     private func escape(_ cr: Double, _ ci: Double) -> Int {
@@ -326,19 +334,23 @@ final class MandelbrotRun: WorkloadRun {
         // Rows y and height-1-y sit at +ci and -ci: escape times must match.
         let height = width
         let scale = 3.0 / Double(width)
-        let ci = (Double(row) + 0.5) * scale - 1.5
-        var total = 0
-        for x in 0..<width {
-            let cr = Double(x) * scale - 2.25
-            let top = escape(cr, ci)
-            let bottom = escape(cr, -ci)
-            guard top == bottom else {
-                throw WorkloadError("mandelbrot: rows \(row) and \(height - 1 - row) differ at column \(x)")
+        var row = slice
+        while row < height / 2 {
+            let ci = (Double(row) + 0.5) * scale - 1.5
+            var total = 0
+            for x in 0..<width {
+                let cr = Double(x) * scale - 2.25
+                let top = escape(cr, ci)
+                let bottom = escape(cr, -ci)
+                guard top == bottom else {
+                    throw WorkloadError("mandelbrot: rows \(row) and \(height - 1 - row) differ at column \(x)")
+                }
+                total += top
             }
-            total += top
+            guard total > 0 else { throw WorkloadError("mandelbrot: empty row \(row)") }
+            row += Self.slices
         }
-        guard total > 0 else { throw WorkloadError("mandelbrot: empty row") }
-        row = (row + 1) % (height / 2)
+        slice = (slice + 1) % Self.slices
         done += 1
         return done >= units
     }
@@ -355,6 +367,7 @@ public struct BlurWorkload: Workload {
     public var parameters: String { "image \(width)×\(width); unit: \(BlurRun.rowsPerUnit) rows" }
 
     public init(width: Int = 256) { self.width = max(BlurRun.rowsPerUnit, width) }
+    public var unitQuantum: Int { (width + BlurRun.rowsPerUnit - 1) / BlurRun.rowsPerUnit }
 
     public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { BlurRun(units: units, seed: seed, width: width) }
 }

@@ -19,12 +19,16 @@ public protocol Workload: Sendable {
     var summary: String { get }
     /// Its parameters and what one unit of work is, for listings (`n=128; unit: 8 rows`).
     var parameters: String { get }
+    /// Jobs are made of whole multiples of this many units (a whole matrix
+    /// product, a whole image), so each result can be checked.
+    var unitQuantum: Int { get }
     /// Starts one job of `units` units. `seed` varies the input between jobs.
     func makeRun(units: Int, seed: UInt64) -> any WorkloadRun
 }
 
 extension Workload {
     public var parameters: String { "" }
+    public var unitQuantum: Int { 1 }
 }
 
 /// One job's work in progress, used on one thread only.

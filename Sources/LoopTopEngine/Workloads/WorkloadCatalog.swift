@@ -51,9 +51,10 @@ public struct WorkloadCatalog: Sendable {
 
     /// Units that take about `ms` here (at least one).
     public func units(for name: String, ms: Double) -> Int {
-        guard let cost = entry(named: name)?.nanosPerUnit, cost > 0 else { return 1 }
-        let units = (ms * 1_000_000 / cost).rounded()
-        return units.isFinite ? max(1, Int(min(units, 1e12))) : 1
+        guard let entry = entry(named: name), entry.nanosPerUnit > 0 else { return 1 }
+        let quantum = Double(max(1, entry.workload.unitQuantum))
+        let wholes = (ms * 1_000_000 / entry.nanosPerUnit / quantum).rounded()
+        return wholes.isFinite ? Int(max(1, min(wholes, 1e12)) * quantum) : Int(quantum)
     }
 
     /// Spin-generator steps that take about `micros` here.
@@ -66,10 +67,11 @@ public struct WorkloadCatalog: Sendable {
 public enum Calibration {
     /// Finds a job size that takes about `budgetMs / 3`, after a warm-up of
     /// the same length (caches, lazy tables, the CPU's clock ramping up), then
-    /// measures it three times and returns the median ns per unit.
+    /// measures it four times and returns the fastest, in ns per unit.
     public static func nanosPerUnit(of workload: any Workload, budgetMs: Double) -> Double {
         let target = Nanos.fromMs(max(0.3, budgetMs / 3))
-        var units = 1
+        let quantum = max(1, workload.unitQuantum)
+        var units = quantum
         var warmed = false
         while true {
             let elapsed = measure(workload, units: units)
@@ -84,9 +86,12 @@ public enum Calibration {
             } else {
                 units *= 2
             }
+            units = (units + quantum - 1) / quantum * quantum
         }
-        let readings = (0..<3).map { _ in Double(measure(workload, units: units)) / Double(units) }.sorted()
-        return max(1, readings[1])
+        // Interference (another process, a page fault) only ever adds time,
+        // so the fastest of a few readings is the truest cost of the work.
+        let readings = (0..<4).map { _ in Double(measure(workload, units: units)) / Double(units) }
+        return max(1, readings.min() ?? 1)
     }
 
     /// Time one job of `units` takes on this thread, ns.
