@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopTopEngine
+import LoopTopTUI
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -82,8 +83,15 @@ struct Run: ParsableCommand {
     }
 
     private func runDashboard() throws {
-        FileHandle.standardError.write(Data("looptop: the dashboard is not built yet; use --headless\n".utf8))
-        throw ExitCode(2)
+        Dashboard.installFatalSignalRestore()
+        if let problem = Dashboard.terminalProblem() {
+            FileHandle.standardError.write(Data("looptop: \(problem)\n".utf8))
+            throw ExitCode(2)
+        }
+        let engine = try self.engine.makeEngine()
+        let code = Dashboard.run(engine: engine, options: DashboardOptions(framesPerSecond: fps))
+        engine.stop()
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
