@@ -85,7 +85,7 @@ struct Run: ParsableCommand {
     private func runDashboard() throws {
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
-            FileHandle.standardError.write(Data("looptop: \(problem)\n".utf8))
+            FileHandle.standardError.write(Data("\(problem)\n".utf8))
             throw ExitCode(2)
         }
         let engine = try self.engine.makeEngine()

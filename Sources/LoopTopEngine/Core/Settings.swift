@@ -38,6 +38,12 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     public var mix: [MixEntry] = []
     /// A name for the mix (the spec file it came from), for display.
     public var mixName: String?
+
+    /// What new jobs are, in a few words: `primes` or `load.toml: thumbnails/imports/gzip`.
+    public var workloadLabel: String {
+        guard !mix.isEmpty else { return workload }
+        return (mixName.map { $0 + ": " } ?? "mix: ") + mix.map(\.workload).joined(separator: "/")
+    }
 }
 
 /// One workload of a job mix, with its share and size.

@@ -90,7 +90,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         t = Self.round(s.uptimeSeconds, 3)
         interval_s = Self.round(scope.seconds, 3)
         mode = s.settings.mode.rawValue
-        workload = s.settings.workload
+        workload = s.settings.workloadLabel
         job_ms = s.settings.jobMs
         rate = s.settings.rate
         paused = s.settings.paused
