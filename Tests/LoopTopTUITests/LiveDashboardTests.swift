@@ -11,7 +11,8 @@ import LoopTopTUI
 @Test(.enabled(if: getenv("LOOPTOP_TUI_LIVE") != nil, "set LOOPTOP_TUI_LIVE=1 to run the dashboard by hand"))
 func liveDashboard() {
     Dashboard.blockSignals()
-    let engine = Engine(configuration: .init(workers: 4))
+    let workers = getenv("LOOPTOP_TUI_WORKERS").flatMap { Int(String(cString: $0)) } ?? 4
+    let engine = Engine(configuration: .init(workers: workers))
     let code = Dashboard.run(engine: engine, options: DashboardOptions(framesPerSecond: 10))
     engine.stop()
     print("dashboard exit code \(code)")
