@@ -72,6 +72,9 @@ final class SettingsBox: Sendable {
         var catalogVersion: UInt64 = 0
     }
     private let mutex: ConditionMutex<State>
+    /// Bumped after every change, so the loop can skip the lock when nothing changed.
+    private let changes = Atomic<UInt64>(0)
+    var changeCount: UInt64 { changes.load(ordering: .acquiring) }
     init(_ initial: EngineSettings, catalog: WorkloadCatalog) {
         mutex = ConditionMutex(State(settings: initial, catalog: catalog))
     }
@@ -82,7 +85,8 @@ final class SettingsBox: Sendable {
     /// Applies `change` and returns the settings before and after.
     @discardableResult
     func update(_ change: (inout EngineSettings) -> Void) -> (old: EngineSettings, new: EngineSettings) {
-        mutex.withLock { state in
+        defer { changes.add(1, ordering: .releasing) }
+        return mutex.withLock { state in
             let old = state.settings
             change(&state.settings)
             return (old, state.settings)
@@ -91,6 +95,7 @@ final class SettingsBox: Sendable {
 
     /// Replaces catalog and settings together, so the loop never sees one without the other.
     func replace(catalog: WorkloadCatalog, settings: EngineSettings) {
+        defer { changes.add(1, ordering: .releasing) }
         mutex.withLock { state in
             state.catalog = catalog
             state.settings = settings

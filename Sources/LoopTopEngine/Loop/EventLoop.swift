@@ -34,6 +34,8 @@ final class EventLoop: @unchecked Sendable {
     struct Inbox {
         var completions: Deque<JobCompletion> = []
         var burst = 0
+        /// Benchmark: round trips of an empty job loop → worker → loop still to make.
+        var pingRounds = 0
         var stop = false
         var sleeping = false
     }
@@ -73,6 +75,11 @@ final class EventLoop: @unchecked Sendable {
     private var rng = SplitMix64(seed: 0x100F_70B)
     private var requestIterations = 1
     private var inputs = InputSource()
+    /// Benchmark ping-pong in progress (loop thread only).
+    private var ping: (left: Int, job: UInt64, sentAt: UInt64, samples: [UInt64])?
+    /// Where a finished ping-pong's round trips go.
+    let pingResults = ConditionMutex<[UInt64]?>(nil)
+    static let emptyWorkload = ClosureWorkload(name: "empty", summary: "does nothing") { _, _ in }
     private var thread: OSThread?
 
     static let busyBit: UInt64 = 1 << 63
@@ -117,6 +124,25 @@ final class EventLoop: @unchecked Sendable {
         if wake { inbox.signal() }
     }
 
+    /// Benchmark: makes `rounds` round trips of an empty job from this loop to
+    /// a worker and back, one after another, and returns each trip's time in
+    /// ns (nil if they did not finish within `timeoutNanos`).
+    func pingPong(rounds: Int, timeoutNanos: UInt64) -> [UInt64]? {
+        pingResults.withLock { $0 = nil }
+        inbox.withLock { $0.pingRounds = max(1, rounds) }
+        inbox.signal()
+        let deadline = monotonicNow() + timeoutNanos
+        return pingResults.wait(deadline: deadline) { $0 }
+    }
+
+    private func sendPing() {
+        let id = jobIDs.next()
+        let job = Job(id: id, workload: Self.emptyWorkload, units: 1, targetMs: 0, submittedAt: clock.now(), mode: .offloaded)
+        ping!.job = id
+        ping!.sentAt = clock.now()
+        pool.submit(job)
+    }
+
     /// Fires `count` jobs at once at the next iteration.
     func burst(_ count: Int) {
         inbox.withLock { $0.burst += max(0, count) }
@@ -152,12 +178,29 @@ final class EventLoop: @unchecked Sendable {
             let wokeAt = clock.now()
             // Busy from here until we sleep again.
             busyClock.store((wokeAt &- busyTotal) | Self.busyBit, ordering: .releasing)
-            let (completions, burst, stop) = inbox.withLock { box -> (Deque<JobCompletion>, Int, Bool) in
-                defer { box.completions.removeAll(keepingCapacity: true); box.burst = 0 }
-                return (box.completions, box.burst, box.stop)
+            let (completions, burst, stop, pingRounds) = inbox.withLock { box -> (Deque<JobCompletion>, Int, Bool, Int) in
+                defer { box.completions.removeAll(keepingCapacity: true); box.burst = 0; box.pingRounds = 0 }
+                return (box.completions, box.burst, box.stop, box.pingRounds)
             }
             if stop { break }
+            if pingRounds > 0, ping == nil {
+                ping = (pingRounds, 0, 0, [])
+                sendPing()
+            }
             for completion in completions {
+                if let current = ping, completion.record.id == current.job {
+                    ping!.samples.append(clock.now() &- current.sentAt)
+                    ping!.left -= 1
+                    if ping!.left > 0 {
+                        sendPing()
+                    } else {
+                        let samples = ping!.samples
+                        ping = nil
+                        pingResults.withLock { $0 = samples }
+                        pingResults.broadcast()
+                    }
+                    continue
+                }
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
                 if let buffer = completion.returned { inputs.giveBack(buffer) }
             }
@@ -199,7 +242,12 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    private var settingsSeen: UInt64 = .max
+
     private func refreshSettings(now: UInt64) {
+        let changeCount = settings.changeCount
+        guard changeCount != settingsSeen else { return }
+        settingsSeen = changeCount
         let latest = settings.value
         let version = settings.catalogVersion
         if version != catalogVersion {

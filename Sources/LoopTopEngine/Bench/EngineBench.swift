@@ -1,0 +1,150 @@
+import Foundation
+
+/// looptop's own figures for `looptop bench`: each measured the way a user
+/// meets it, through the real loop, pool and probe.
+public enum EngineBench {
+    /// A quiet engine: no arrivals, no requests, one worker unless told.
+    static func quietEngine(workers: Int, catalog: WorkloadCatalog) -> Engine {
+        var settings = EngineSettings()
+        settings.rate = 0
+        settings.requestRate = 0
+        return Engine(configuration: .init(workers: workers, queueCapacity: 1024, settings: settings,
+                                           autoRespawn: false, catalog: catalog))
+    }
+
+    /// Round trips of an empty job: the loop submits it, a worker runs it,
+    /// the completion comes back to the loop as a message; ns each.
+    public static func handoff(rounds: Int, catalog: WorkloadCatalog) -> [UInt64] {
+        let engine = quietEngine(workers: 1, catalog: catalog)
+        engine.start()
+        defer { engine.stop() }
+        _ = waitUntil { engine.snapshot().workers.first?.state == .idle }
+        _ = engine.loop.pingPong(rounds: min(rounds, 200), timeoutNanos: 30_000_000_000)  // warm up
+        return engine.loop.pingPong(rounds: rounds, timeoutNanos: 120_000_000_000) ?? []
+    }
+
+    /// `jobs` empty jobs submitted straight to a pool of `workers`, with the
+    /// pool's metrics on (ledger, per-worker figures, event ring); jobs/s
+    /// from the first submit to the last completion.
+    public static func tinyJobs(jobs: Int, workers: Int) -> Double {
+        let events = EventRing<EngineEvent>(capacity: 1 << 14)
+        let pool = WorkerPool(capacity: jobs, clock: SystemClock(), events: events, onCompletion: { _ in })
+        pool.spawn(workers)
+        _ = waitUntil { pool.state.withLock { s in s.workers.allSatisfy { $0.state == .idle } } }
+        let workload = EventLoop.emptyWorkload
+        let start = monotonicNow()
+        for id in 1...jobs {
+            pool.submit(Job(id: UInt64(id), workload: workload, units: 1, targetMs: 0, submittedAt: 0, mode: .offloaded))
+        }
+        _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.state.withLock { $0.counts.completed } == UInt64(jobs) }
+        let elapsed = monotonicNow() - start
+        pool.shutdown()
+        return Double(jobs) / (Double(elapsed) / 1e9)
+    }
+
+    /// Spawn → ready (the new thread runs and waits for work) and
+    /// terminate → joined for an idle worker, ns each.
+    public static func spawnAndTerminate(count: Int) -> (ready: [UInt64], joined: [UInt64]) {
+        let events = EventRing<EngineEvent>(capacity: 1 << 12)
+        let pool = WorkerPool(capacity: 16, clock: SystemClock(), events: events, onCompletion: { _ in })
+        var ready: [UInt64] = []
+        var joined: [UInt64] = []
+        for _ in 0..<count {
+            guard let id = pool.spawn(1).first else { break }
+            _ = waitUntil(pollMicros: 20) { pool.state.withLock { s in s.workers.first { $0.id == id }?.state == .idle } }
+            if let record = pool.state.withLock({ s in s.workers.first { $0.id == id } }), let at = record.readyAt {
+                ready.append(at &- record.spawnedAt)
+            }
+            let start = monotonicNow()
+            pool.terminate(id)
+            pool.waitForExit(id, timeoutNanos: 10_000_000_000)
+            joined.append(monotonicNow() - start)
+            events.drain { _ in }
+        }
+        pool.shutdown()
+        return (ready, joined)
+    }
+
+    /// What the lag probe reads: p99 on an idle loop, and the windowed max
+    /// with one job of each size in `jobMs` run on the loop (blocking).
+    public static func lagProbe(idleSeconds: Double, jobMs: [Double], catalog: WorkloadCatalog) -> (idleP99: Double, withJob: [Double: Double]) {
+        var settings = EngineSettings()
+        settings.rate = 0
+        settings.mode = .blocking
+        settings.workload = "spin"
+        let engine = Engine(configuration: .init(workers: 0, settings: settings, catalog: catalog))
+        engine.start()
+        defer { engine.stop() }
+        Thread.sleep(forTimeInterval: 0.2)
+        engine.send(.resetStatistics)
+        Thread.sleep(forTimeInterval: idleSeconds)
+        let idle = engine.snapshot().total.lag.p99
+        var readings: [Double: Double] = [:]
+        for ms in jobMs {
+            engine.send(.setJobMs(ms))
+            Thread.sleep(forTimeInterval: 0.1)
+            engine.send(.resetStatistics)
+            let before = engine.snapshot().jobs.completed
+            engine.send(.burst(1))
+            _ = waitUntil { engine.snapshot().jobs.completed > before }
+            Thread.sleep(forTimeInterval: 0.05)  // the probe fires right after the job
+            readings[ms] = engine.snapshot().loop.lagRecentMaxMs
+        }
+        return (idle, readings)
+    }
+
+    /// This process's resident memory, MB (VmRSS).
+    public static func residentMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+
+    /// Resident memory with an idle engine of 4 workers, and with 64 busy workers.
+    public static func memory(catalog: WorkloadCatalog) -> (idle: Double, workers64: Double) {
+        let idle: Double
+        do {
+            let engine = quietEngine(workers: 4, catalog: catalog)
+            engine.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            _ = engine.snapshot()
+            idle = residentMB()
+            engine.stop()
+        }
+        var settings = EngineSettings()
+        settings.rate = 400
+        settings.jobMs = 20
+        settings.workload = "spin"
+        let engine = Engine(configuration: .init(workers: 64, settings: settings, catalog: catalog))
+        engine.start()
+        Thread.sleep(forTimeInterval: 1.5)
+        _ = engine.snapshot()
+        let busy = residentMB()
+        engine.stop()
+        return (idle, busy)
+    }
+
+    /// A description of the machine: cores and CPU model.
+    public static func machine() -> (cores: Int, model: String) {
+        var model = "unknown"
+        if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+           let name = line.split(separator: ":", maxSplits: 1).last {
+            model = name.trimmingCharacters(in: .whitespaces)
+        }
+        return (Engine.cores, model)
+    }
+
+    @discardableResult
+    static func waitUntil(timeoutSeconds: Double = 30, pollMicros: UInt32 = 1_000, _ condition: () -> Bool) -> Bool {
+        let deadline = monotonicNow() + Nanos.fromSeconds(timeoutSeconds)
+        while monotonicNow() < deadline {
+            if condition() { return true }
+            usleep(pollMicros)
+        }
+        return condition()
+    }
+}

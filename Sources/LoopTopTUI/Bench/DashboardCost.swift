@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemShims
+import LoopTopEngine
+
+/// What the dashboard itself costs: the UI thread's work per frame (take a
+/// snapshot, lay it out, draw it into a screen), measured with the thread's
+/// own CPU clock while an engine runs. Draws into the in-memory screen, so
+/// the figure is the dashboard's, not the terminal emulator's.
+public enum DashboardCost {
+    public struct Reading: Sendable {
+        /// CPU time over wall time of the UI thread, 0…1 of one core.
+        public var cpuShare: Double
+        public var frames: Int
+        /// Median CPU time per frame, ms.
+        public var frameCPUMs: Double
+    }
+
+    /// Runs frames at `fps` for `seconds` on the calling thread.
+    public static func measure(engine: Engine, fps: Double = 10, seconds: Double = 5,
+                               size: Size = Size(rows: 36, cols: 120)) -> Reading {
+        let screen = MemoryScreen(size)
+        let period = UInt64(1e9 / max(1, fps))
+        let start = now()
+        let cpuStart = looptop_self_cpu_ns()
+        var frameCPU: [Double] = []
+        var next = start
+        var state = UIState()
+        state.selection = Selection()
+        while now() - start < UInt64(seconds * 1e9) {
+            let before = looptop_self_cpu_ns()
+            let snapshot = engine.snapshot()
+            DashboardRenderer.render(Frame(snapshot: snapshot, state: state, historySamples: Int(fps * 60)), on: screen)
+            screen.present()
+            frameCPU.append(Double(looptop_self_cpu_ns() - before) / 1e6)
+            next += period
+            let wait = next > now() ? next - now() : 0
+            if wait > 0 { usleep(UInt32(wait / 1000)) }
+        }
+        let wall = Double(now() - start)
+        let cpu = Double(looptop_self_cpu_ns() - cpuStart)
+        frameCPU.sort()
+        return Reading(cpuShare: wall > 0 ? cpu / wall : 0, frames: frameCPU.count,
+                       frameCPUMs: frameCPU.isEmpty ? 0 : frameCPU[frameCPU.count / 2])
+    }
+
+    private static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
