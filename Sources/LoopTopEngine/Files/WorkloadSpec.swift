@@ -76,7 +76,7 @@ public struct WorkloadSpec: Sendable {
         return spec
     }
 
-    private static func makeWorkload(_ t: ConfigTable) throws -> (any Workload, MixEntry) {
+    static func makeWorkload(_ t: ConfigTable) throws -> (any Workload, MixEntry) {
         guard let name = try t.string("name"), !name.isEmpty else {
             throw t.error(nil, "a [[workload]] needs a name, e.g. name = \"thumbnails\"")
         }

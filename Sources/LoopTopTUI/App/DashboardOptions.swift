@@ -1,3 +1,5 @@
+import LoopTopEngine
+
 /// How the dashboard runs: frame rate, burst size, colors, glyphs.
 public struct DashboardOptions: Sendable {
     /// Frames (snapshots) per second; the sparklines span `60 × fps` frames.
@@ -8,6 +10,10 @@ public struct DashboardOptions: Sendable {
     public var colorDepth: ColorDepth?
     /// Force ASCII glyphs (true) or Unicode (false); nil decides from the locale.
     public var ascii: Bool?
+    /// A lesson to play, with its captions in their own panel (n / p / space).
+    public var lesson: Lesson?
+    /// The spec file the engine was started with, reloaded by a key.
+    public var specPath: String?
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond

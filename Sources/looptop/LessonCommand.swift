@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LoopTopEngine
+import LoopTopTUI
+
+struct LessonCommandLine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "Play a lesson: a scripted scenario with captions that teaches worker threads.",
+        discussion: """
+            `looptop lesson list` lists the built-in lessons. `looptop lesson NAME` plays one in the
+            dashboard (n: next step, p: previous, space: pause); `looptop lesson FILE.toml` plays a
+            lesson file. With --headless, the lesson plays without a terminal and prints each step's
+            caption with the figures measured at its end; the exit code is 1 if a check failed.
+            """)
+
+    @Argument(help: ArgumentHelp("'list', a built-in lesson's name, or a lesson file.", valueName: "name|file"))
+    var lesson: String
+
+    @Flag(help: "Play without a terminal and print each step's caption and figures.")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
+    var fps: Double = 10
+
+    func run() throws {
+        if lesson == "list" {
+            let width = Lesson.builtIn.map(\.name.count).max() ?? 0
+            for entry in Lesson.builtIn {
+                let title = (try? Lesson.parse(entry.text, name: entry.name).title) ?? "?"
+                print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + title)
+            }
+            return
+        }
+        let loaded: Lesson
+        do {
+            if let builtIn = try Lesson.builtIn(named: lesson) {
+                loaded = builtIn
+            } else if lesson.hasSuffix(".toml") || lesson.contains("/") || FileManager.default.fileExists(atPath: lesson) {
+                loaded = try Lesson.load(path: lesson)
+            } else {
+                throw FileError(message: "no lesson named '\(lesson)'; `looptop lesson list` shows them, or give a .toml file")
+            }
+        } catch let error as ConfigError {
+            throw FileError(message: error.description)
+        }
+        if !headless, let problem = Dashboard.terminalProblem() {
+            FileHandle.standardError.write(Data("\(problem)\n".utf8))
+            throw ExitCode(2)
+        }
+        let engine = loaded.makeEngine(catalog: WorkloadCatalog.calibrated())
+        if headless {
+            let signals = Signals()
+            let ok = HeadlessLesson().run(loaded, engine: engine, write: { print($0) }, wait: { deadline in
+                signals.wait(untilMonotonic: deadline) == nil
+            })
+            engine.stop()
+            if !ok { throw ExitCode(1) }
+            return
+        }
+        var options = DashboardOptions(framesPerSecond: fps)
+        options.lesson = loaded
+        let code = Dashboard.run(engine: engine, options: options)
+        engine.stop()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
