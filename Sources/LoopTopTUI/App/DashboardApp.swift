@@ -73,8 +73,10 @@ final class DashboardApp {
                     exitCode = 128 + signo
                 }
             }
-            if fds[0].revents & Int16(POLLHUP | POLLERR) != 0 && fds[0].revents & Int16(POLLIN) == 0 {
-                exitCode = exitCode ?? 128 + SIGHUP  // the terminal went away
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                // The terminal went away (its SIGHUP may have gone to the shell only):
+                // leave as SIGHUP would, instead of spinning on a dead descriptor.
+                exitCode = exitCode ?? 128 + SIGHUP
             }
             while exitCode == nil, let code = screen.readKey() {
                 switch code {
