@@ -17,9 +17,9 @@ struct EndToEndTests {
         pane.keys("+")
         try pane.waitFor("a fifth worker row") { _ in pane.workerRows() == before + 1 }
 
-        // Blocking with a 160 ms job: the lag reads over 150 ms while keys still answer.
-        pane.keys("b", "]", "]", "]")
-        try pane.waitFor("BLOCKING and 160 ms") { $0.contains("BLOCKING") && $0.contains("primes 160 ms") }
+        // Blocking with a 320 ms job: the lag reads over 150 ms while keys still answer.
+        pane.keys("b", "]", "]", "]", "]")
+        try pane.waitFor("BLOCKING and 320 ms") { $0.contains("BLOCKING") && $0.contains("primes 320 ms") }
         try pane.waitFor("lag max over 150 ms", seconds: 5) { screen in
             EndToEnd.lagMaxMs(screen).map { $0 > 150 } ?? false
         }
@@ -27,7 +27,7 @@ struct EndToEndTests {
         try pane.waitFor("the help") { $0.contains("any key closes") }
         pane.keys("Escape")
         try pane.waitFor("help closed") { !$0.contains("any key closes") }
-        pane.keys("b", "b", "[", "[", "[")
+        pane.keys("b", "b", "[", "[", "[", "[")
         try pane.waitFor("back to OFFLOADED") { $0.contains("OFFLOADED") && $0.contains("primes 20 ms") }
 
         pane.keys("q")
@@ -116,28 +116,28 @@ struct Pane {
         name = "looptop-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
         let command = "TERM=tmux-256color LANG=C.UTF-8 \(EndToEnd.binary!); echo EXIT=$?; sleep 60"
         // The first client forks the server, which would hold a captured stdout open forever.
-        Pane.run(["new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command], capture: false)
+        run(["new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command], capture: false)
     }
 
     func keys(_ keys: String...) {
-        for key in keys { _ = Pane.run(["send-keys", "-t", name, key]) }
+        for key in keys { _ = run(["send-keys", "-t", name, key]) }
     }
 
     func resize(cols: Int, rows: Int) {
-        _ = Pane.run(["resize-window", "-t", name, "-x", "\(cols)", "-y", "\(rows)"])
+        _ = run(["resize-window", "-t", name, "-x", "\(cols)", "-y", "\(rows)"])
     }
 
-    func capture() -> String { Pane.run(["capture-pane", "-p", "-t", name]) }
+    func capture() -> String { run(["capture-pane", "-p", "-t", name]) }
 
-    func kill() { _ = Pane.run(["kill-session", "-t", name]) }
+    func kill() { _ = run(["kill-session", "-t", name]) }
 
     /// Alternate screen off and cursor visible: the terminal is the shell's again.
     func restored() -> Bool {
-        Pane.run(["display", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"]).hasPrefix("0 1")
+        run(["display", "-p", "-t", name, "#{alternate_on} #{cursor_flag}"]).hasPrefix("0 1")
     }
 
     func programPID() -> pid_t? {
-        let shell = pid_t(Pane.run(["display", "-p", "-t", name, "#{pane_pid}"]).filter(\.isNumber)) ?? 0
+        let shell = pid_t(run(["display", "-p", "-t", name, "#{pane_pid}"]).filter(\.isNumber)) ?? 0
         guard shell > 0 else { return nil }
         // The program is the shell's child.
         let children = Pane.contents(of: "/proc/\(shell)/task/\(shell)/children")
@@ -183,8 +183,12 @@ struct Pane {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// A tmux server of our own, so the tests never touch the user's sessions.
-    static let socket = "looptop-tui-e2e-\(getpid())"
+    /// Runs tmux on this pane's own server (its socket is the pane's name, so
+    /// tests never touch the user's sessions nor race a server shutting down).
+    @discardableResult
+    func run(_ arguments: [String], capture: Bool = true) -> String {
+        Pane.run(["-L", name] + arguments, capture: capture)
+    }
 
     /// Runs tmux with `arguments` and returns its standard output.
     @discardableResult
@@ -202,7 +206,7 @@ struct Pane {
         }
         posix_spawn_file_actions_addclose(&actions, fds[0])
         posix_spawn_file_actions_addclose(&actions, fds[1])
-        let argv = ([EndToEnd.tmux!, "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let argv = ([EndToEnd.tmux!] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, EndToEnd.tmux!, &actions, nil, argv, environ)
