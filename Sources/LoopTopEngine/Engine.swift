@@ -33,11 +33,13 @@ public final class Engine: Sendable {
         public var historyLength: Int
         /// Publish one event per finished job (worker detail, wait/run figures).
         public var recordJobEvents: Bool
+        /// How long an idle worker looks for new work before it sleeps, µs.
+        public var workerSpinMicros: Double
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
                     clock: any EngineClock = SystemClock(), windowSeconds: Double = 5,
-                    historyLength: Int = 600, recordJobEvents: Bool = true) {
+                    historyLength: Int = 600, recordJobEvents: Bool = true, workerSpinMicros: Double = 20) {
             self.workers = workers
             self.queueCapacity = queueCapacity
             self.settings = settings
@@ -47,6 +49,7 @@ public final class Engine: Sendable {
             self.windowSeconds = windowSeconds
             self.historyLength = historyLength
             self.recordJobEvents = recordJobEvents
+            self.workerSpinMicros = workerSpinMicros
         }
     }
 
@@ -82,6 +85,7 @@ public final class Engine: Sendable {
         let loopRef = LoopReference()
         pool = WorkerPool(capacity: configuration.queueCapacity, clock: clock, events: events,
                           recordJobEvents: configuration.recordJobEvents,
+                          spinMicros: configuration.workerSpinMicros,
                           onCompletion: { loopRef.loop?.post($0) })
         pool.setAutoRespawn(configuration.autoRespawn)
         loop = EventLoop(clock: clock, pool: pool, samples: samples, events: events,
@@ -342,7 +346,8 @@ public final class Engine: Sendable {
                     var upper: UInt64 = 1
                     for value in track.run.logarithmicBucketValues(valueUnitsInFirstBucket: 100, logBase: 2) {
                         upper = value.value
-                        bars.append(HistogramBar(upToMs: Double(upper) / 1000, count: UInt64(value.count)))
+                        // `count` is of the bucket's exact value; the bar holds all added since the last.
+                        bars.append(HistogramBar(upToMs: Double(upper) / 1000, count: UInt64(value.countAddedInThisIterationStep)))
                     }
                 }
                 workers.append(WorkerSnapshot(

@@ -30,6 +30,21 @@ import Testing
         #expect(eventually { engine.snapshot().loop.handback.count > 0 || engine.snapshot().total.run.count == 20 })
     }
 
+    /// Worker detail: recent jobs and a run-time histogram whose bars hold
+    /// every job (a bar's count was once the bucket's exact value only).
+    @Test func workerDetailCountsEveryJob() {
+        let engine = Engine.forTest(workers: 1, jobMs: 0.5)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(20))
+        #expect(eventually { engine.snapshot().jobs.completed == 20 })
+        let detail = engine.snapshot(detailFor: 1).workers[0]
+        #expect(detail.runHistogram.reduce(0) { $0 + $1.count } == 20)
+        #expect(detail.recentJobs.count == 20)
+        #expect(detail.recentJobs.allSatisfy { $0.workerID == 1 && $0.outcome == .completed })
+        #expect(engine.snapshot().workers[0].recentJobs.isEmpty)  // detail only on request
+    }
+
     @Test func terminatingAnIdleWorkerJoinsItsThread() {
         let engine = Engine.forTest(workers: 2)
         engine.start()

@@ -18,6 +18,19 @@ public struct JobRecord: Sendable, Equatable {
     /// Bytes of new travelling buffers made for it (`transfer`, none free).
     public var allocatedBytes = 0
 
+    public init(id: UInt64, workload: String, mode: Mode, outcome: JobOutcome, workerID: Int?,
+                submittedAt: UInt64, startedAt: UInt64, finishedAt: UInt64, reason: String?) {
+        self.id = id
+        self.workload = workload
+        self.mode = mode
+        self.outcome = outcome
+        self.workerID = workerID
+        self.submittedAt = submittedAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.reason = reason
+    }
+
     /// Time spent waiting in a queue, ns.
     public var waitNanos: UInt64 { startedAt &- submittedAt }
     /// Time spent running, ns.

@@ -98,6 +98,30 @@ public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
     /// Run-time distribution (filled for the worker asked for in detail).
     public var runHistogram: [HistogramBar]
     public var run: LatencySummary
+
+    public init(id: Int, name: String, tid: Int32 = 0, state: WorkerState, currentJob: RunningJob? = nil,
+                elapsedMs: Double = 0, jobsDone: UInt64 = 0, jobsFailed: UInt64 = 0, busy: Double = 0,
+                cpuPerWall: Double = 0, cpuMs: Double = 0, startupMs: Double? = nil, endReason: String? = nil,
+                activity: [Double] = [], recentJobs: [JobRecord] = [], runHistogram: [HistogramBar] = [],
+                run: LatencySummary = .empty) {
+        self.id = id
+        self.name = name
+        self.tid = tid
+        self.state = state
+        self.currentJob = currentJob
+        self.elapsedMs = elapsedMs
+        self.jobsDone = jobsDone
+        self.jobsFailed = jobsFailed
+        self.busy = busy
+        self.cpuPerWall = cpuPerWall
+        self.cpuMs = cpuMs
+        self.startupMs = startupMs
+        self.endReason = endReason
+        self.activity = activity
+        self.recentJobs = recentJobs
+        self.runHistogram = runHistogram
+        self.run = run
+    }
 }
 
 /// One bar of a latency histogram.
@@ -105,6 +129,11 @@ public struct HistogramBar: Sendable, Equatable {
     /// Upper bound of the bar, ms.
     public var upToMs: Double
     public var count: UInt64
+
+    public init(upToMs: Double, count: UInt64) {
+        self.upToMs = upToMs
+        self.count = count
+    }
 }
 
 /// What handing inputs to workers cost: the copy/transfer/shared comparison.
@@ -144,6 +173,12 @@ public struct Warning: Sendable, Equatable {
     public var rule: String
     public var severity: Severity
     public var message: String
+
+    public init(rule: String, severity: Severity, message: String) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+    }
 }
 
 /// Everything one frame shows, as an immutable value. Holds no color, no

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import DequeModule
 import Synchronization
 
@@ -35,6 +38,14 @@ public struct RunningJob: Sendable, Equatable {
     public let mode: Mode
     public let targetMs: Double
     public let startedAt: UInt64
+
+    public init(id: UInt64, workload: String, mode: Mode, targetMs: Double, startedAt: UInt64) {
+        self.id = id
+        self.workload = workload
+        self.mode = mode
+        self.targetMs = targetMs
+        self.startedAt = startedAt
+    }
 }
 
 /// State shared by the pool's threads, behind one lock.
@@ -77,10 +88,18 @@ final class WorkerPool: @unchecked Sendable {
     private let onCompletion: @Sendable (JobCompletion) -> Void
     /// Whether workers publish a `jobFinished` event per job (benchmarks turn it off).
     let recordJobEvents: Bool
+    /// The queue's length, mirrored outside the lock for workers that spin.
+    private let queuedHint = Atomic<Int>(0)
+    /// How long a worker that finds the queue empty keeps looking (yielding
+    /// its core to anyone runnable) before it sleeps on the condition
+    /// variable, ns. A stream of small jobs then needs no futex wake per job;
+    /// an idle pool pays it once per idle spell. 0 sleeps at once.
+    let spinNanos: UInt64
 
     init(capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
-         recordJobEvents: Bool = true,
+         recordJobEvents: Bool = true, spinMicros: Double = 20,
          onCompletion: @escaping @Sendable (JobCompletion) -> Void) {
+        spinNanos = Nanos.fromMs(spinMicros / 1000)
         state = ConditionMutex(PoolState(capacity: max(1, capacity)))
         self.clock = clock
         self.events = events
@@ -101,6 +120,7 @@ final class WorkerPool: @unchecked Sendable {
             }
             s.queue.append(job)
             s.counts.submitQueued()
+            queuedHint.store(s.queue.count, ordering: .relaxed)
             return (true, s.idleWaiters > 0)
         }
         if wake { state.signal() }
@@ -122,6 +142,7 @@ final class WorkerPool: @unchecked Sendable {
                     s.counts.rejected += 1
                 }
             }
+            queuedHint.store(s.queue.count, ordering: .relaxed)
             return s.idleWaiters > 0
         }
         if wake { state.broadcast() }
@@ -258,6 +279,7 @@ final class WorkerPool: @unchecked Sendable {
             let n = s.queue.count
             for _ in 0..<n { s.counts.cancelQueued() }
             s.queue.removeAll()
+            queuedHint.store(0, ordering: .relaxed)
             for i in s.workers.indices where s.workers[i].state.isLive {
                 s.workers[i].stopRequested = true
                 s.workers[i].flags.requestCancel()
@@ -280,6 +302,8 @@ final class WorkerPool: @unchecked Sendable {
     private enum Next {
         case run(Job, JobFlags)
         case stop(fault: Bool)
+        /// The queue is empty: look again for a moment before sleeping.
+        case spin(JobFlags)
     }
 
     private func workerMain(id: Int) {
@@ -287,6 +311,7 @@ final class WorkerPool: @unchecked Sendable {
         var finished: (record: JobRecord, busy: UInt64)?
         let readyAt = clock.now()
         var announcedReady = false
+        var spun = false
 
         while true {
             let next: Next = state.withLockWaiting { locked in
@@ -313,6 +338,7 @@ final class WorkerPool: @unchecked Sendable {
                             return .stop(fault: s.workers[w].flags.faultRequested)
                         }
                         if let job = s.queue.popFirst() {
+                            queuedHint.store(s.queue.count, ordering: .relaxed)
                             s.counts.start()
                             s.workers[w].state = .running
                             s.workers[w].current = RunningJob(
@@ -321,6 +347,7 @@ final class WorkerPool: @unchecked Sendable {
                             return .run(job, s.workers[w].flags)
                         }
                         s.workers[w].state = .idle
+                        if !spun, spinNanos > 0 { return .spin(s.workers[w].flags) }
                         s.idleWaiters += 1
                         return nil
                     }
@@ -335,10 +362,18 @@ final class WorkerPool: @unchecked Sendable {
             }
 
             switch next {
+            case .spin(let flags):
+                spun = true
+                let until = monotonicNow() + spinNanos
+                while queuedHint.load(ordering: .relaxed) == 0, flags.stopReason() == nil, monotonicNow() < until {
+                    sched_yield()
+                }
+                continue
             case .stop(let fault):
                 exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated", job: nil)
                 return
             case .run(let job, let flags):
+                spun = false
                 let record = execute(job, workerID: id, flags: flags)
                 if recordJobEvents {
                     events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
