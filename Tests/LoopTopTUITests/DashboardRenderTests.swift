@@ -249,18 +249,19 @@ struct DashboardRenderTests {
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
         │                                                ││              ▃███    ▃███    ▃███              │
         │                                                ││             ▂████   ▂████   ▂████              │
-        │                                                ││           ▁▆█████ ▁▆█████ ▁▆█████              │
         │                   ┌ Keys ─────────────────────────────────── any key closes ─┐█████              │
-        │  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁│ +        spawn a worker                                  │ cancel 10         │
-        │ busy 12%  requests│ -        terminate the selected worker (else the newest) │s  40 done/s       │
-        │ hand-back p50 0.05│ b        mode: blocking → chunked → offloaded            │p 0  run p99 24 ms │
-        └───────────────────│ w        next workload                                   │───────────────────┘
-        ┌ Workers ──────────│ [  ]     job size: halve / double                        │───────────────────┐
-        │  ID STATE    JOB  │ {  }     arrival rate: halve / double                    │                   │
-        │   1 running  #1181│ space    pause / resume arrivals                         │████████▂▂▃▅▆██████│
-        │   2 idle     —    │ B        burst: 20 jobs at once                          │██████▂▂▃▅▆███████▆│
-        │   3 running  #1183│ x        inject a fault into the selected worker         │███████▃▂▂▅▅███████│
-        │   4 starting —    │ r        reset statistics (job counts stay)              │                   │
+        │                   │ +        spawn a worker                                  │█████              │
+        │  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁│ -        terminate the selected worker (else the newest) │ cancel 10         │
+        │ busy 12%  requests│ b        mode: blocking → chunked → offloaded            │s  40 done/s       │
+        │ hand-back p50 0.05│ w        next workload                                   │p 0  run p99 24 ms │
+        └───────────────────│ [  ]     job size: halve / double                        │───────────────────┘
+        ┌ Workers ──────────│ {  }     arrival rate: halve / double                    │───────────────────┐
+        │  ID STATE    JOB  │ space    pause / resume arrivals                         │                   │
+        │   1 running  #1181│ B        burst: 20 jobs at once                          │████████▂▂▃▅▆██████│
+        │   2 idle     —    │ x        inject a fault into the selected worker         │██████▂▂▃▅▆███████▆│
+        │   3 running  #1183│ r        reset statistics (job counts stay)              │███████▃▂▂▅▅███████│
+        │   4 starting —    │ L        reload the spec file (a bad one keeps the old)  │                   │
+        │                   │ t        next color theme                                │                   │
         │                   │ z        freeze the display (the engine runs on)         │                   │
         │                   │ ↑ ↓ j k  select a worker (PgUp PgDn Home End)            │                   │
         │                   │ Enter ↵  worker detail                                   │                   │
@@ -268,7 +269,6 @@ struct DashboardRenderTests {
         │                   │ ?        this help                                       │                   │
         │                   │ q  ^C    quit                                            │                   │
         │                   └──────────────────────────────────────────────────────────┘                   │
-        │                                                                                                  │
         └──────────────────────────────────────────────────────────────────────────────────────────────────┘
          12:00:47 worker 4 spawned
          12:00:58 mode offloaded

@@ -62,6 +62,24 @@ struct EndToEndTests {
 }
 
 extension EndToEndTests {
+    /// Issue 7: a lesson shows its captions in their own panel and `n` steps.
+    @Test func lessonShowsItsCaptionPanelAndSteps() throws {
+        let pane = try Pane(cols: 120, rows: 36, arguments: "lesson blocked-loop")
+        defer { pane.kill() }
+        try pane.waitFor("the lesson panel at step 1", seconds: 5) {
+            $0.contains("Lesson: The blocked loop · step 1/3") && $0.contains("Requests arrive 200 times a second")
+        }
+        pane.keys("n")
+        try pane.waitFor("step 2 and its caption") {
+            $0.contains("step 2/3") && $0.contains("The same jobs now run on the loop") && !$0.contains("Requests arrive")
+        }
+        pane.keys("Space")
+        try pane.waitFor("the lesson paused") { $0.contains("PAUSED") && $0.contains("space resume lesson") }
+        pane.keys("q")
+        try pane.waitFor("the shell back") { $0.contains("EXIT=0") }
+        #expect(pane.restored())
+    }
+
     /// Closing the terminal under the dashboard ends it (it used to spin on
     /// the dead descriptor when the hangup signal went to the shell only).
     @Test func exitsWhenTheTerminalGoesAway() throws {
@@ -112,9 +130,12 @@ enum EndToEnd {
 struct Pane {
     let name: String
 
-    init(cols: Int, rows: Int) throws {
+    /// - Parameters:
+    ///   - arguments: what follows `looptop` on its command line.
+    ///   - environment: `NAME=value` words before it (TERM, LANG by default).
+    init(cols: Int, rows: Int, arguments: String = "", environment: String = "TERM=tmux-256color LANG=C.UTF-8") throws {
         name = "looptop-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        let command = "TERM=tmux-256color LANG=C.UTF-8 \(EndToEnd.binary!); echo EXIT=$?; sleep 60"
+        let command = "\(environment) \(EndToEnd.binary!) \(arguments); echo EXIT=$?; sleep 60"
         // The first client forks the server, which would hold a captured stdout open forever.
         run(["new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command], capture: false)
     }

@@ -19,11 +19,19 @@ final class DashboardApp {
     private var frozen: Snapshot?
     private var glyphs = Glyphs.unicode
     private var secondsOfDay: Double?
+    /// Plays `options.lesson`, on this thread, with the snapshots' time.
+    private let player: LessonPlayer?
+    private var lessonStarted = false
+    /// The UI's own messages, each until its monotonic deadline.
+    private var notices: [(notice: Notice, until: UInt64)] = []
+    /// How long a notice stays on screen.
+    static let noticeNanos: UInt64 = 6_000_000_000
 
     init(engine: Engine, options: DashboardOptions) {
         self.engine = engine
         self.options = options
-        keyMap = KeyMap(burstSize: options.burstSize)
+        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil)
+        player = options.lesson.map { LessonPlayer(lesson: $0, engine: engine) }
     }
 
     func run() -> Int32 {
@@ -98,10 +106,21 @@ final class DashboardApp {
         return exitCode ?? 0
     }
 
-    /// Takes this frame's snapshot.
+    /// Takes this frame's snapshot and moves the lesson on with its time.
     private func tick() {
         live = engine.snapshot(detailFor: state.detailWorker)
         secondsOfDay = Self.secondsOfDay()
+        if let player {
+            // The lesson starts after the first snapshot, so its clock is the engine's.
+            if !lessonStarted {
+                player.start(now: live.time)
+                lessonStarted = true
+            } else {
+                _ = player.tick(now: live.time, snapshot: live)
+            }
+        }
+        let now = Self.monotonic()
+        notices.removeAll { $0.until <= now }
         if state.frozen, var shown = frozen, let id = state.detailWorker,
            let i = shown.workers.firstIndex(where: { $0.id == id }), shown.workers[i].recentJobs.isEmpty,
            let fresh = live.workers.first(where: { $0.id == id }), !fresh.recentJobs.isEmpty {
@@ -116,24 +135,61 @@ final class DashboardApp {
 
     private func draw(_ screen: CursesScreen) {
         let snapshot = shown
-        state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, snapshot: snapshot))
-        let frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
-                          secondsOfDay: secondsOfDay, burstSize: options.burstSize)
+        var frame = makeFrame(snapshot)
+        state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, frame: frame))
+        frame.state = state
         DashboardRenderer.render(frame, on: screen)
         screen.present()
+    }
+
+    private func makeFrame(_ snapshot: Snapshot) -> Frame {
+        let lesson = player.flatMap { lessonStarted ? LessonStatus(player: $0, now: live.time) : nil }
+        return Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
+                     secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
+                     notices: notices.map(\.notice))
+    }
+
+    private func show(_ notice: Notice) {
+        notices.removeAll { $0.notice == notice }
+        notices.append((notice, Self.monotonic() + Self.noticeNanos))
+        // Only the newest few: the warnings area is small.
+        if notices.count > 2 { notices.removeFirst(notices.count - 2) }
     }
 
     /// Applies one key; true if it asks to quit.
     private func handle(_ key: Key, screen: CursesScreen) -> Bool {
         guard let action = keyMap.action(for: key) else { return false }
+        if !state.helpVisible, handleAppAction(action, screen: screen) { return false }
         let snapshot = shown
         let wasFrozen = state.frozen
-        let visible = DashboardRenderer.workerRows(size: screen.size, snapshot: snapshot)
+        let visible = DashboardRenderer.workerRows(size: screen.size, frame: makeFrame(snapshot))
         if let command = state.apply(action, workers: snapshot.workers, visibleRows: visible) {
             engine.send(command)
         }
         if state.frozen != wasFrozen { frozen = state.frozen ? live : nil }
         return state.quitRequested
+    }
+
+    /// The actions the app acts on itself (lesson, spec, theme); true if it did.
+    private func handleAppAction(_ action: Action, screen: CursesScreen) -> Bool {
+        switch action {
+        case .lessonNext:
+            guard let player, lessonStarted else { return true }
+            player.next(now: live.time, snapshot: live)
+        case .lessonPrevious:
+            guard let player, lessonStarted else { return true }
+            player.previous(now: live.time)
+        case .lessonTogglePause:
+            guard let player, lessonStarted, !player.finished else { return true }
+            player.togglePause(now: live.time)
+        case .reloadSpec:
+            show(SpecReload.run(path: options.specPath, apply: { engine.apply($0) }))
+        case .cycleTheme:
+            break
+        default:
+            return false
+        }
+        return true
     }
 
     private func suspend(_ screen: CursesScreen) {

@@ -22,15 +22,29 @@ public enum Action: Sendable, Equatable {
     /// Close the help, the detail, or the selection (Esc).
     case back
     case quit
+    /// End the lesson's step now and go to the next (`n`, lessons only).
+    case lessonNext
+    /// Play the previous step again (`p`, lessons only).
+    case lessonPrevious
+    /// Hold or resume the lesson's timeline; the engine runs on (space, lessons only).
+    case lessonTogglePause
+    /// Read the spec file again and apply it, or keep the old one (`L`).
+    case reloadSpec
+    /// Switch to the next theme (`t`).
+    case cycleTheme
 }
 
 /// Keys to actions: a pure table, the one place a key's meaning is decided.
 public struct KeyMap: Sendable {
     /// Jobs a burst (`B`) fires at once.
     public var burstSize: Int
+    /// A lesson plays: `n`, `p` and space step and pause it (space no
+    /// longer pauses arrivals).
+    public var lessonMode: Bool
 
-    public init(burstSize: Int = 20) {
+    public init(burstSize: Int = 20, lessonMode: Bool = false) {
         self.burstSize = burstSize
+        self.lessonMode = lessonMode
     }
 
     public func action(for key: Key) -> Action? {
@@ -50,6 +64,14 @@ public struct KeyMap: Sendable {
     }
 
     private func action(for c: Character) -> Action? {
+        if lessonMode {
+            switch c {
+            case "n": return .lessonNext
+            case "p": return .lessonPrevious
+            case " ": return .lessonTogglePause
+            default: break
+            }
+        }
         switch c {
         case "+", "=": return .command(.spawn(count: 1))
         case "-", "_": return .terminateSelected
@@ -63,6 +85,8 @@ public struct KeyMap: Sendable {
         case "B": return .command(.burst(burstSize))
         case "x": return .faultSelected
         case "r": return .command(.resetStatistics)
+        case "L": return .reloadSpec
+        case "t": return .cycleTheme
         case "z", "Z": return .toggleFreeze
         case "?", "h": return .toggleHelp
         case "k": return .moveSelection(-1)
@@ -76,23 +100,29 @@ public struct KeyMap: Sendable {
 
     /// Every key, as the help lists them: (keys, what they do).
     public func help(glyphs: Glyphs = .unicode) -> [(keys: String, meaning: String)] {
-        [
+        let lesson: [(String, String)] = lessonMode
+            ? [("n", "lesson: next step"), ("p", "lesson: previous step (plays it again)"),
+               ("space", "lesson: pause / resume (the engine runs on)")]
+            : []
+        return (lesson + [
             ("+", "spawn a worker"),
             ("-", "terminate the selected worker (else the newest)"),
             ("b", "mode: blocking → chunked → offloaded"),
             ("w", "next workload"),
             ("[  ]", "job size: halve / double"),
             ("{  }", "arrival rate: halve / double"),
-            ("space", "pause / resume arrivals"),
+            (lessonMode ? "" : "space", "pause / resume arrivals"),
             ("B", "burst: \(burstSize) jobs at once"),
             ("x", "inject a fault into the selected worker"),
             ("r", "reset statistics (job counts stay)"),
+            ("L", "reload the spec file (a bad one keeps the old)"),
+            ("t", "next color theme"),
             ("z", "freeze the display (the engine runs on)"),
             ("\(glyphs.up) \(glyphs.down) j k", "select a worker (PgUp PgDn Home End)"),
             (glyphs.enter == "Enter" ? "Enter" : "Enter \(glyphs.enter)", "worker detail"),
             ("Esc", "back (close detail, help, selection)"),
             ("?", "this help"),
             ("q  ^C", "quit"),
-        ].map { (keys: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("→", with: ">")) }
+        ]).filter { !$0.0.isEmpty }.map { (keys: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("→", with: ">")) }
     }
 }

@@ -65,6 +65,9 @@ public struct UIState: Sendable, Equatable {
             }
         case .quit:
             quitRequested = true
+        case .lessonNext, .lessonPrevious, .lessonTogglePause, .reloadSpec, .cycleTheme:
+            // Acted on by the app, which owns the lesson player, the spec file and the screen.
+            break
         }
         if case .detail = view, let id = selection.workerID { view = .detail(id) }
         return nil

@@ -73,3 +73,47 @@ public enum TextWidth {
         }
     }
 }
+
+extension TextWidth {
+    /// `text` broken into lines of at most `cols` cells, at spaces where it
+    /// can; a word longer than a line is cut. Runs of spaces become one.
+    public static func wrap(_ text: String, to cols: Int) -> [String] {
+        guard cols > 0 else { return [] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in sanitized(text).split(separator: " ", omittingEmptySubsequences: true) {
+            var word = Substring(word)
+            var w = width(of: word)
+            if used > 0 && used + 1 + w <= cols {
+                line += " " + word
+                used += 1 + w
+                continue
+            }
+            if used > 0 {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            // A word wider than a whole line is cut into pieces.
+            while w > cols {
+                var piece = ""
+                var pieceWidth = 0
+                for c in word {
+                    let cw = width(of: c)
+                    if pieceWidth + cw > cols { break }
+                    piece.append(c)
+                    pieceWidth += cw
+                }
+                if piece.isEmpty { break }
+                lines.append(piece)
+                word = word.dropFirst(piece.count)
+                w = width(of: word)
+            }
+            line = String(word)
+            used = w
+        }
+        if used > 0 { lines.append(line) }
+        return lines
+    }
+}

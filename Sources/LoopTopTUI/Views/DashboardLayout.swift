@@ -7,6 +7,10 @@
 /// - Compact (40×12 up to full): three summary lines (lag, its graph, the
 ///   queue) over a narrow workers table.
 /// - Too small (under 40×12): a message saying the size needed.
+///
+/// A lesson's panel goes under the header: boxed in the full layout (it
+/// gives up rows after the event log and before the warnings), one line in
+/// the compact one.
 public struct DashboardLayout: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case tooSmall, compact, full }
 
@@ -23,6 +27,8 @@ public struct DashboardLayout: Sendable, Equatable {
     /// Full only: the queue panel.
     public var queue = Rect(row: 0, col: 0, rows: 0, cols: 0)
     public var workers = Rect(row: 0, col: 0, rows: 0, cols: 0)
+    /// The lesson's panel (full) or line (compact); empty without a lesson.
+    public var lesson = Rect(row: 0, col: 0, rows: 0, cols: 0)
     public var warnings = Rect(row: 0, col: 0, rows: 0, cols: 0)
     public var log = Rect(row: 0, col: 0, rows: 0, cols: 0)
     public var footer = Rect(row: 0, col: 0, rows: 0, cols: 0)
@@ -32,7 +38,11 @@ public struct DashboardLayout: Sendable, Equatable {
 
     /// - Parameter workers: rows the workers table has to show; rows it
     ///   does not need (keeping one for the next spawn) make the graphs taller.
-    public static func main(size: Size, warnings: Int, workers: Int = 0) -> DashboardLayout {
+    /// - Parameter lesson: rows a lesson's panel would like (border
+    ///   included), 0 without a lesson; it gets what fits, at least
+    ///   `lessonMinimum` in the full layout and one line in the compact one.
+    public static func main(size: Size, warnings: Int, workers: Int = 0, lesson: Int = 0,
+                            lessonMinimum: Int = 3) -> DashboardLayout {
         guard size.cols >= minimum.cols, size.rows >= minimum.rows else { return DashboardLayout(kind: .tooSmall) }
         let full = size.cols >= fullMinimum.cols && size.rows >= fullMinimum.rows
         var layout = DashboardLayout(kind: full ? .full : .compact)
@@ -43,6 +53,7 @@ public struct DashboardLayout: Sendable, Equatable {
         var top: Int
         var warningRows: Int
         var logRows: Int
+        var lessonRows = lesson > 0 ? (full ? max(lesson, lessonMinimum) : 1) : 0
         if full {
             let inner = size.rows >= 40 ? 7 : size.rows >= 30 ? 5 : 3
             top = inner + 2
@@ -55,13 +66,17 @@ public struct DashboardLayout: Sendable, Equatable {
         }
         // The workers table keeps at least its border, heading and two rows.
         let minimumTable = 5
-        while rest.rows - top - warningRows - logRows < minimumTable && logRows > 0 { logRows -= 1 }
-        while rest.rows - top - warningRows - logRows < minimumTable && warningRows > 0 { warningRows -= 1 }
+        func short() -> Bool { rest.rows - top - lessonRows - warningRows - logRows < minimumTable }
+        while short() && logRows > 0 { logRows -= 1 }
+        while short() && lessonRows > (full ? lessonMinimum : 1) { lessonRows -= 1 }
+        while short() && warningRows > 0 { warningRows -= 1 }
+        while short() && lessonRows > 0 { lessonRows -= 1 }
 
         if full {
-            let spare = rest.rows - top - warningRows - logRows - 3 - (workers + 1)
+            let spare = rest.rows - top - lessonRows - warningRows - logRows - 3 - (workers + 1)
             top += min(max(0, spare), maxGraphGrowth)
         }
+        (layout.lesson, rest) = rest.splitTop(lessonRows)
 
         var panels: Rect
         (panels, rest) = rest.splitTop(top)

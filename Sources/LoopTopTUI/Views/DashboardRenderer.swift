@@ -8,8 +8,7 @@ public enum DashboardRenderer {
         screen.clear()
         let canvas = Canvas(screen: screen, glyphs: frame.glyphs)
         let size = screen.size
-        let layout = DashboardLayout.main(size: size, warnings: frame.snapshot.warnings.count,
-                                         workers: frame.snapshot.workers.count)
+        let layout = layout(frame, size: size)
         guard layout.kind != .tooSmall else {
             SizeMessage.render(canvas, size: size)
             return
@@ -29,6 +28,13 @@ public enum DashboardRenderer {
 
     static func renderMain(_ canvas: Canvas, layout: DashboardLayout, frame: Frame) {
         HeaderView.render(canvas.sub(layout.header), frame: frame)
+        if let lesson = frame.lesson, !layout.lesson.isEmpty {
+            if layout.kind == .full {
+                LessonPanel.render(canvas.sub(layout.lesson), status: lesson)
+            } else {
+                LessonPanel.renderLine(canvas.sub(layout.lesson), status: lesson)
+            }
+        }
         switch layout.kind {
         case .full:
             LoopPanel.render(canvas.sub(layout.loop), frame: frame)
@@ -44,9 +50,19 @@ public enum DashboardRenderer {
         FooterView.render(canvas.sub(layout.footer), frame: frame)
     }
 
+    /// Where each part of `frame`'s main view goes at `size`.
+    public static func layout(_ frame: Frame, size: Size) -> DashboardLayout {
+        let lessonRows = frame.lesson.map { LessonPanel.desiredRows($0, cols: size.cols) } ?? 0
+        return DashboardLayout.main(size: size, warnings: frame.warningLines, workers: frame.snapshot.workers.count,
+                                    lesson: lessonRows)
+    }
+
     /// Rows of workers the main view's table shows at `size`: what paging
     /// and scrolling move by.
     public static func workerRows(size: Size, snapshot: Snapshot) -> Int {
         DashboardLayout.main(size: size, warnings: snapshot.warnings.count, workers: snapshot.workers.count).workerRows
     }
+
+    /// Rows of workers the table shows for `frame` (its lesson and notices included).
+    public static func workerRows(size: Size, frame: Frame) -> Int { layout(frame, size: size).workerRows }
 }

@@ -8,6 +8,10 @@ enum FooterView {
         } else if frame.state.detailWorker != nil {
             hints = [("Esc", "back"), ("\(g.up)\(g.down)", "worker"), ("-", "terminate"), ("x", "fault"),
                      ("+", "spawn"), ("b", "mode"), ("z", frame.state.frozen ? "unfreeze" : "freeze")]
+        } else if let lesson = frame.lesson {
+            hints = [("n", "next step"), ("p", "previous"), ("space", lesson.paused ? "resume lesson" : "pause lesson"),
+                     ("+", "spawn"), ("-", "terminate"), ("b", "mode"), ("w", "workload"), ("[ ]", "size"),
+                     ("{ }", "rate"), ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("?", "help")]
         } else {
             hints = [("+", "spawn"), ("-", "terminate"), ("b", "mode"), ("w", "workload"), ("[ ]", "size"),
                      ("{ }", "rate"), ("space", frame.snapshot.settings.paused ? "resume" : "pause"),

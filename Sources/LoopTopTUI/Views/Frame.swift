@@ -14,20 +14,43 @@ public struct Frame: Sendable {
     public var secondsOfDay: Double?
     /// Jobs a burst fires (for the help).
     public var burstSize: Int
+    /// The lesson being played, if one is: its panel, keys and footer.
+    public var lesson: LessonStatus?
+    /// Messages of the UI's own (a failed spec reload, the theme chosen),
+    /// shown above the engine's warnings for a few seconds.
+    public var notices: [Notice]
 
     public init(snapshot: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
-                historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20) {
+                historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20,
+                lesson: LessonStatus? = nil, notices: [Notice] = []) {
         self.snapshot = snapshot
         self.state = state
         self.glyphs = glyphs
         self.historySamples = max(1, historySamples)
         self.secondsOfDay = secondsOfDay
         self.burstSize = burstSize
+        self.lesson = lesson
+        self.notices = notices
     }
+
+    /// Lines the warnings area would like: the UI's notices and the engine's warnings.
+    var warningLines: Int { notices.count + snapshot.warnings.count }
 
     /// Samples per column for a sparkline `width` cells wide.
     func samplesPerCell(width: Int) -> Int {
         guard width > 0 else { return 1 }
         return max(1, (historySamples + width - 1) / width)
+    }
+}
+
+/// A message of the UI's own, shown with the warnings for a while.
+public struct Notice: Sendable, Equatable {
+    public enum Severity: Sendable, Equatable { case info, warn, critical }
+    public var message: String
+    public var severity: Severity
+
+    public init(_ message: String, severity: Severity = .info) {
+        self.message = message
+        self.severity = severity
     }
 }

@@ -1,10 +1,24 @@
 import LoopTopEngine
 
-/// The warnings, most severe first, one a line; when they do not all fit,
-/// the last line says how many more there are.
+/// The UI's notices (a failed reload, the theme chosen), then the
+/// warnings, most severe first, one a line; when they do not all fit, the
+/// last line says how many more there are.
 enum WarningsView {
     static func render(_ canvas: Canvas, frame: Frame) {
         guard canvas.rows > 0 else { return }
+        let notices = frame.notices.prefix(canvas.rows)
+        for (i, notice) in notices.enumerated() {
+            let style: Style = notice.severity == .critical ? .critical : notice.severity == .warn ? .warn : .ok
+            let mark = notice.severity == .info ? frame.glyphs.separator : frame.glyphs.warning
+            TextLine([Span(" " + mark + " ", style), Span(notice.message, notice.severity == .info ? .text : style)])
+                .render(canvas.line(i))
+        }
+        let area = canvas.sub(Rect(row: notices.count, col: 0, rows: canvas.rows - notices.count, cols: canvas.cols))
+        guard area.rows > 0 else { return }
+        renderWarnings(area, frame: frame)
+    }
+
+    static func renderWarnings(_ canvas: Canvas, frame: Frame) {
         let warnings = sorted(frame.snapshot.warnings)
         let shown = min(warnings.count, canvas.rows)
         for (i, warning) in warnings.prefix(shown).enumerated() {
