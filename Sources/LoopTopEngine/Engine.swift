@@ -272,6 +272,7 @@ public final class Engine: Sendable {
             loopSnap.requestsWaiting = requestsWaiting
             loopSnap.requestsShed = loop.requestsShed.load(ordering: .relaxed)
             loopSnap.currentJob = loopJob
+            loopSnap.currentJobProgress = loopJob == nil ? nil : loop.flags.progress
             loopSnap.handback = m.handbackWindow.summary()
             m.busySamples.append((now, busy, requestsCompleted))
             while let first = m.busySamples.first, m.busySamples.count > 2, now &- first.at > m.window {
@@ -359,6 +360,7 @@ public final class Engine: Sendable {
                     endReason: record.endReason, activity: track.activity.asArray,
                     recentJobs: detail ? track.recentJobs.asArray : [],
                     runHistogram: bars, run: track.runWindow.summary()))
+                if record.current != nil { workers[workers.count - 1].progress = record.flags.progress }
             }
             let known = Set(pooled.workers.map(\.record.id))
             for id in m.tracks.keys where !known.contains(id) { m.tracks[id] = nil }

@@ -45,6 +45,21 @@ import Testing
         #expect(engine.snapshot().workers[0].recentJobs.isEmpty)  // detail only on request
     }
 
+    /// The worker's atomic slot shows how far its job has got, without a lock.
+    @Test func progressOfARunningJobIsPublished() {
+        let engine = Engine.forTest(workers: 1, workload: "spin", jobMs: 1_000)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        var first = 0.0
+        #expect(eventually {
+            first = engine.snapshot().workers.first?.progress ?? 0
+            return first > 0
+        })
+        #expect(eventually { (engine.snapshot().workers.first?.progress ?? 0) > first })
+        #expect((engine.snapshot().workers.first?.progress ?? 2) <= 1)
+    }
+
     @Test func terminatingAnIdleWorkerJoinsItsThread() {
         let engine = Engine.forTest(workers: 2)
         engine.start()

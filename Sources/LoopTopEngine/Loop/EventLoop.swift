@@ -61,12 +61,12 @@ final class EventLoop: @unchecked Sendable {
     let requestsWaiting = Atomic<Int>(0)
     /// The job running on the loop now, for blame.
     let currentJob = ConditionMutex<RunningJob?>(nil)
-    /// Cancels the loop's job when the engine shuts down.
-    private let flags = JobFlags()
+    /// Cancels the loop's job when the engine shuts down; carries its progress.
+    let flags = JobFlags()
 
     // Loop-thread state: touched only by the loop thread after `start`.
     private var backlog: Deque<Job> = []
-    private var chunked: (job: Job, run: any WorkloadRun, startedAt: UInt64)?
+    private var chunked: (job: Job, run: any WorkloadRun, startedAt: UInt64, done: Int)?
     private var pendingRequests: Deque<UInt64> = []
     private var probeDue: UInt64 = 0
     private var nextRequest: UInt64?
@@ -417,7 +417,8 @@ final class EventLoop: @unchecked Sendable {
                 finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason)
                 return
             }
-            chunked = (job, job.workload.makeRun(units: job.units, seed: job.id), startedAt)
+            chunked = (job, job.workload.makeRun(units: job.units, seed: job.id), startedAt, 0)
+            flags.publishProgress(done: 0, of: job.units)
         }
         guard let slice = chunked else { return }
         let context = JobContext(flag: flags)
@@ -430,6 +431,8 @@ final class EventLoop: @unchecked Sendable {
                     finishLoopJob(slice.job, startedAt: slice.startedAt, outcome: .completed, reason: nil)
                     return
                 }
+                chunked?.done += 1
+                flags.publishProgress(done: chunked?.done ?? 0, of: slice.job.units)
                 if clock.now() >= sliceEnd { return }
             }
         } catch {

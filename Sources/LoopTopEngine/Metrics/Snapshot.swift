@@ -39,6 +39,8 @@ public struct LoopSnapshot: Sendable, Equatable {
     public var requestsShed: UInt64 = 0
     /// The job running on the loop now (blocking or chunked), if any.
     public var currentJob: RunningJob?
+    /// Share of that job's units done, 0…1.
+    public var currentJobProgress: Double?
     /// Offloaded results' trip back (worker done → loop callback), recent window.
     public var handback = LatencySummary.empty
     /// Recent history, one value per snapshot, oldest first: max lag (ms).
@@ -76,6 +78,9 @@ public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
     public var tid: Int32
     public var state: WorkerState
     public var currentJob: RunningJob?
+    /// Share of the current job's units done, 0…1, read from the worker's
+    /// atomic slot (nil when idle).
+    public var progress: Double? = nil
     /// How long the current job has run, ms (0 when idle).
     public var elapsedMs: Double
     public var jobsDone: UInt64

@@ -450,7 +450,11 @@ func runToEnd(_ job: Job, context: JobContext) -> (JobOutcome, String?) {
         try context.checkpoint()
         try job.input?.consume()
         let run = job.workload.makeRun(units: job.units, seed: job.id)
+        var done = 0
+        context.publishProgress(done: 0, of: job.units)
         while try !run.step(context) {
+            done += 1
+            context.publishProgress(done: done, of: job.units)
             try context.checkpoint()
         }
         return (.completed, nil)

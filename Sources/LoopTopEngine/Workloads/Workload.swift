@@ -48,6 +48,9 @@ public struct JobContext: @unchecked Sendable {
     /// A context that is never cancelled (calibration, tests).
     public static let detached = JobContext(flag: nil)
 
+    @inline(__always)
+    func publishProgress(done: Int, of total: Int) { flag?.publishProgress(done: done, of: total) }
+
     /// True once the job has been cancelled (its worker was terminated).
     public var isCancelled: Bool { flag?.stopReason() != nil }
 
@@ -74,10 +77,28 @@ public struct WorkloadError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The flags a running job's thread watches, set by other threads.
+/// A worker's (or the loop's) slot in the metrics channel: the flags its
+/// running job watches, set by other threads, and the job's progress, which
+/// the thread publishes after every unit with a relaxed store, no lock.
 final class JobFlags: Sendable {
     private let cancel = Atomic<Bool>(false)
     private let fault = Atomic<Bool>(false)
+    private let unitsDone = Atomic<Int>(0)
+    private let unitsTotal = Atomic<Int>(0)
+
+    /// Publishes how far the current job has got.
+    @inline(__always)
+    func publishProgress(done: Int, of total: Int) {
+        unitsDone.store(done, ordering: .relaxed)
+        if done == 0 { unitsTotal.store(total, ordering: .relaxed) }
+    }
+
+    /// Share of the current job's units done, 0…1 (nil before any job).
+    var progress: Double? {
+        let total = unitsTotal.load(ordering: .relaxed)
+        guard total > 0 else { return nil }
+        return min(1, Double(unitsDone.load(ordering: .relaxed)) / Double(total))
+    }
 
     @inline(__always)
     func stopReason() -> JobInterruption? {
