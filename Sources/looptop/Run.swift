@@ -89,7 +89,9 @@ struct Run: ParsableCommand {
             throw ExitCode(2)
         }
         let engine = try self.engine.makeEngine()
-        let code = Dashboard.run(engine: engine, options: DashboardOptions(framesPerSecond: fps))
+        var options = DashboardOptions(framesPerSecond: fps)
+        options.specPath = self.engine.spec
+        let code = Dashboard.run(engine: engine, options: options)
         engine.stop()
         if code != 0 { throw ExitCode(code) }
     }
