@@ -82,6 +82,7 @@ struct Bench: ParsableCommand {
         // Tiny-job throughput.
         let jobs = quick ? 200_000 : 1_000_000
         measure("tiny.looptop_2") { EngineBench.tinyJobs(jobs: jobs, workers: 2) }
+        measure("tiny.looptop_batched") { EngineBench.tinyJobs(jobs: jobs, workers: 2, batch: 256) }
         if machine.cores != 2 { measure("tiny.looptop_cores") { EngineBench.tinyJobs(jobs: jobs, workers: machine.cores) } }
         measure("tiny.condvar_queue") { Peers.condvarQueueThroughput(jobs: jobs, workers: 2) }
         var perform: [Double] = []
@@ -137,7 +138,7 @@ struct Bench: ParsableCommand {
         if json {
             print(Self.json(figures, machine: machine, node: nodeVersion, runs: reps, quick: quick))
         } else {
-            Self.table(figures)
+            Self.table(figures, nodeInstalled: nodeVersion != nil)
         }
     }
 
@@ -169,6 +170,7 @@ struct Bench: ParsableCommand {
         ("handoff.dispatch", "hand-off round trip: Dispatch queue + semaphore", "µs"),
         ("handoff.node", "hand-off round trip: Node.js Worker postMessage", "µs"),
         ("tiny.looptop_2", "tiny jobs: looptop pool, 2 workers", "jobs/s"),
+        ("tiny.looptop_batched", "tiny jobs: looptop pool, 2 workers, submitted 256 at a time", "jobs/s"),
         ("tiny.looptop_cores", "tiny jobs: looptop pool, one worker per core", "jobs/s"),
         ("tiny.condvar_queue", "tiny jobs: bare mutex + condvar queue, 2 threads", "jobs/s"),
         ("tiny.dispatch", "tiny jobs: Dispatch global async + group", "jobs/s"),
@@ -193,11 +195,11 @@ struct Bench: ParsableCommand {
         return String(format: "%.3f", value)
     }
 
-    static func table(_ figures: [String: Figure]) {
+    static func table(_ figures: [String: Figure], nodeInstalled: Bool) {
         print("FIGURE".padding(toLength: 62, withPad: " ", startingAt: 0) + "    MEDIAN        MIN        MAX")
         for row in rows {
             guard let f = figures[row.key] else {
-                if row.key.hasSuffix("node") { print(row.label.padding(toLength: 62, withPad: " ", startingAt: 0) + "   skipped (node not installed)") }
+                if row.key.hasSuffix("node"), !nodeInstalled { print(row.label.padding(toLength: 62, withPad: " ", startingAt: 0) + "   skipped (node not installed)") }
                 continue
             }
             let label = (row.label + (row.unit.isEmpty ? "" : " (\(row.unit))")).padding(toLength: 62, withPad: " ", startingAt: 0)
@@ -232,7 +234,7 @@ struct Bench: ParsableCommand {
                                "dispatch": m("handoff.dispatch"), "node": m("handoff.node")],
             "tiny_jobs_per_s": ["looptop": m("tiny.looptop_2"), "looptop_per_core": figures["tiny.looptop_cores"] != nil ? m("tiny.looptop_cores") : m("tiny.looptop_2"),
                                 "dispatch": m("tiny.dispatch"), "dispatch_concurrent_perform": m("tiny.dispatch_concurrent_perform"),
-                                "condvar_queue": m("tiny.condvar_queue")],
+                                "condvar_queue": m("tiny.condvar_queue"), "looptop_batched": m("tiny.looptop_batched")],
             "spawn_us": ["looptop": m("spawn.looptop"), "node": m("spawn.node"), "looptop_terminate_to_joined": m("terminate.looptop")],
             "lag_probe_ms": ["idle_p99": m("lag.idle_p99"), "job_10": m("lag.job_10"), "job_50": m("lag.job_50"), "job_200": m("lag.job_200")],
             "dashboard_cpu_share": m("dashboard.cpu_share"),

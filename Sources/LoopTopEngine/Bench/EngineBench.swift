@@ -25,16 +25,28 @@ public enum EngineBench {
 
     /// `jobs` empty jobs submitted straight to a pool of `workers`, with the
     /// pool's metrics on (ledger, per-worker figures, event ring); jobs/s
-    /// from the first submit to the last completion.
-    public static func tinyJobs(jobs: Int, workers: Int) -> Double {
+    /// from the first submit to the last completion. `batch` > 1 submits that
+    /// many under one lock (as the loop does with a burst).
+    public static func tinyJobs(jobs: Int, workers: Int, batch: Int = 1) -> Double {
         let events = EventRing<EngineEvent>(capacity: 1 << 14)
         let pool = WorkerPool(capacity: jobs, clock: SystemClock(), events: events, onCompletion: { _ in })
         pool.spawn(workers)
         _ = waitUntil { pool.state.withLock { s in s.workers.allSatisfy { $0.state == .idle } } }
         let workload = EventLoop.emptyWorkload
         let start = monotonicNow()
-        for id in 1...jobs {
-            pool.submit(Job(id: UInt64(id), workload: workload, units: 1, targetMs: 0, submittedAt: 0, mode: .offloaded))
+        if batch <= 1 {
+            for id in 1...jobs {
+                pool.submit(Job(id: UInt64(id), workload: workload, units: 1, targetMs: 0, submittedAt: 0, mode: .offloaded))
+            }
+        } else {
+            var id = 0
+            while id < jobs {
+                let count = min(batch, jobs - id)
+                pool.submit(contentsOf: (0..<count).map { i in
+                    Job(id: UInt64(id + i + 1), workload: workload, units: 1, targetMs: 0, submittedAt: 0, mode: .offloaded)
+                })
+                id += count
+            }
         }
         _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.state.withLock { $0.counts.completed } == UInt64(jobs) }
         let elapsed = monotonicNow() - start

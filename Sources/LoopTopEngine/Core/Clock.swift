@@ -20,7 +20,7 @@ public struct SystemClock: EngineClock {
     public func now() -> UInt64 { monotonicNow() }
 }
 
-@inline(__always)
+@inlinable
 func monotonicNow() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)

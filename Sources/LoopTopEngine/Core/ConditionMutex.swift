@@ -12,13 +12,14 @@ import Glibc
 /// is intercepted by TSan, so the engine's race checks stay meaningful.
 /// Like `Mutex`, the state lives inside the lock, reachable only through
 /// `withLock`. Uncontended, both cost the same order (tens of ns).
+@usableFromInline
 final class ConditionMutex<State>: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline let condition: UnsafeMutablePointer<pthread_cond_t>
     // On the heap, so the state is addressed in place: a waiter's `inout`
     // view must see what other threads change while it sleeps, which an
     // `inout` to a stored property (possibly a temporary copy) does not promise.
-    private let state: UnsafeMutablePointer<State>
+    @usableFromInline let state: UnsafeMutablePointer<State>
 
     init(_ initial: State) {
         state = .allocate(capacity: 1)
@@ -44,7 +45,7 @@ final class ConditionMutex<State>: @unchecked Sendable {
         state.deallocate()
     }
 
-    @inline(__always)
+    @inlinable
     func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -54,6 +55,7 @@ final class ConditionMutex<State>: @unchecked Sendable {
     /// Locks, then waits until `ready` returns a value (checked under the lock
     /// before each sleep) or the monotonic `deadline` passes (nil: never).
     /// Returns `ready`'s value, or nil on timeout.
+    @inlinable
     func wait<R>(deadline: UInt64? = nil, _ ready: (inout State) -> R?) -> R? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -73,6 +75,7 @@ final class ConditionMutex<State>: @unchecked Sendable {
     /// condition and count their own waiters. Each `locked { }` call is its
     /// own access to the state: an `inout` held across a sleep would let the
     /// optimiser keep values that other threads change meanwhile.
+    @inlinable
     func withLockWaiting<R>(_ body: (Locked) -> R) -> R {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -80,16 +83,21 @@ final class ConditionMutex<State>: @unchecked Sendable {
     }
 
     /// The state while the lock is held, inside ``withLockWaiting(_:)``.
+    @usableFromInline
     struct Locked {
-        fileprivate let owner: ConditionMutex
+        @usableFromInline let owner: ConditionMutex
+        @usableFromInline init(owner: ConditionMutex) { self.owner = owner }
 
         /// Reads or changes the state (the lock is held).
+        @inlinable
         func callAsFunction<T>(_ body: (inout State) -> T) -> T { body(&owner.state.pointee) }
 
         /// Releases the lock, sleeps until signalled (or spuriously), relocks.
+        @inlinable
         func wait() { pthread_cond_wait(owner.condition, owner.mutex) }
 
         /// As `wait()`, but gives up at the monotonic `deadline`.
+        @inlinable
         func wait(until deadline: UInt64) {
             var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
             pthread_cond_timedwait(owner.condition, owner.mutex, &ts)
@@ -98,8 +106,10 @@ final class ConditionMutex<State>: @unchecked Sendable {
 
     /// Wakes one waiter. Call after leaving the lock, so the woken thread does
     /// not find the lock still held.
+    @inlinable
     func signal() { pthread_cond_signal(condition) }
 
     /// Wakes every waiter.
+    @inlinable
     func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -75,6 +75,8 @@ final class EventLoop: @unchecked Sendable {
     private var rng = SplitMix64(seed: 0x100F_70B)
     private var requestIterations = 1
     private var inputs = InputSource()
+    /// Offloaded arrivals of this iteration, handed to the pool together.
+    private var outgoing: [Job] = []
     /// Benchmark ping-pong in progress (loop thread only).
     private var ping: (left: Int, job: UInt64, sentAt: UInt64, samples: [UInt64])?
     /// Where a finished ping-pong's round trips go.
@@ -207,6 +209,7 @@ final class EventLoop: @unchecked Sendable {
             refreshSettings(now: wokeAt)
             fireTimers(now: clock.now())
             if burst > 0 { arrive(count: burst, at: clock.now(), reason: "burst") }
+            flushOutgoing()
             serveRequests()
             doJobWork()
 
@@ -342,10 +345,7 @@ final class EventLoop: @unchecked Sendable {
                       submittedAt: time, mode: current.mode)
         switch current.mode {
         case .offloaded:
-            let placed = withInput(job)
-            if !pool.submit(placed), let buffer = placed.input?.transferable {
-                inputs.giveBack(buffer)  // a rejected job's travelling buffer comes home at once
-            }
+            outgoing.append(withInput(job))
         case .blocking, .chunked:
             let accepted = pool.state.withLock { s -> Bool in
                 guard s.loopQueued < UInt64(s.capacity) else {
@@ -357,6 +357,17 @@ final class EventLoop: @unchecked Sendable {
                 return true
             }
             if accepted { backlog.append(job) }
+        }
+    }
+
+    /// Hands this iteration's offloaded arrivals to the pool in one go.
+    private func flushOutgoing() {
+        guard !outgoing.isEmpty else { return }
+        let rejected = outgoing.count == 1 ? (pool.submit(outgoing[0]) ? [] : outgoing) : pool.submit(contentsOf: outgoing)
+        outgoing.removeAll(keepingCapacity: true)
+        for job in rejected {
+            // A rejected job's travelling buffer comes home at once.
+            if let buffer = job.input?.transferable { inputs.giveBack(buffer) }
         }
     }
 
@@ -455,6 +466,7 @@ final class EventLoop: @unchecked Sendable {
         let held = finishedAt &- startedAt
         if job.mode == .blocking, held >= Nanos.fromMs(max(50, 10 * current.probeIntervalMs)) {
             fireTimers(now: finishedAt)
+            flushOutgoing()
             events.push(EngineEvent(
                 time: finishedAt, kind: .notice, job: record,
                 message: "loop blocked \(formatMs(held)) by job #\(job.id) \(job.workload.name); "

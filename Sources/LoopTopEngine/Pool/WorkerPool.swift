@@ -127,6 +127,29 @@ final class WorkerPool: @unchecked Sendable {
         return accepted
     }
 
+    /// Queues many jobs under one lock acquisition (a burst, arrivals caught
+    /// up after a stall); those that do not fit are rejected and returned.
+    @discardableResult
+    func submit(contentsOf jobs: [Job]) -> [Job] {
+        guard !jobs.isEmpty else { return [] }
+        let (rejected, wake) = state.withLock { s -> ([Job], Int) in
+            var rejected: [Job] = []
+            for job in jobs {
+                if !s.shuttingDown, s.queue.count < s.capacity {
+                    s.queue.append(job)
+                    s.counts.submitQueued()
+                } else {
+                    s.counts.submitRejected()
+                    rejected.append(job)
+                }
+            }
+            queuedHint.store(s.queue.count, ordering: .relaxed)
+            return (rejected, min(s.idleWaiters, jobs.count - rejected.count))
+        }
+        if wake > 1 { state.broadcast() } else if wake == 1 { state.signal() }
+        return rejected
+    }
+
     /// Takes jobs that waited on the event loop (already counted as queued
     /// there) into the pool's queue; those that do not fit are rejected.
     func adoptFromLoop(_ jobs: [Job]) {
@@ -314,6 +337,8 @@ final class WorkerPool: @unchecked Sendable {
         var spun = false
 
         while true {
+            // Read before the lock: the next job's start, should there be one.
+            let lockedAt = clock.now()
             let next: Next = state.withLockWaiting { locked in
                 let settled: Next? = locked { s in
                     guard let i = s.index(of: id) else { return .stop(fault: false) }
@@ -343,7 +368,7 @@ final class WorkerPool: @unchecked Sendable {
                             s.workers[w].state = .running
                             s.workers[w].current = RunningJob(
                                 id: job.id, workload: job.workload.name, mode: job.mode,
-                                targetMs: job.targetMs, startedAt: clock.now())
+                                targetMs: job.targetMs, startedAt: lockedAt)
                             return .run(job, s.workers[w].flags)
                         }
                         s.workers[w].state = .idle
