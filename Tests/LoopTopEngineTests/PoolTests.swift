@@ -60,6 +60,24 @@ import Testing
         #expect((engine.snapshot().workers.first?.progress ?? 2) <= 1)
     }
 
+    /// A worker that slept before its job must not date the job from when it
+    /// fell asleep (that once showed idle workers as 100% busy).
+    @Test func aJobStartsWhenItIsTakenNotWhenTheWorkerSlept() {
+        let engine = Engine.forTest(workers: 1, workload: "sleepy", jobMs: 300)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().workers.first?.state == .idle })
+        usleep(50_000)
+        let before = monotonicNow()
+        engine.send(.burst(1))
+        var started: UInt64 = 0
+        #expect(eventually {
+            started = engine.snapshot().workers.first?.currentJob?.startedAt ?? 0
+            return started > 0
+        })
+        #expect(started >= before)
+    }
+
     @Test func terminatingAnIdleWorkerJoinsItsThread() {
         let engine = Engine.forTest(workers: 2)
         engine.start()

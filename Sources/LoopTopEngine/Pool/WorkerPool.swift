@@ -356,6 +356,8 @@ final class WorkerPool: @unchecked Sendable {
                     return nil
                 }
                 if let settled { return settled }
+                // After a sleep, `lockedAt` is long past: a job's start is read anew.
+                var waited = false
                 while true {
                     let decision: Next? = locked { s in
                         guard let w = s.index(of: id) else { return .stop(fault: false) }
@@ -368,7 +370,7 @@ final class WorkerPool: @unchecked Sendable {
                             s.workers[w].state = .running
                             s.workers[w].current = RunningJob(
                                 id: job.id, workload: job.workload.name, mode: job.mode,
-                                targetMs: job.targetMs, startedAt: lockedAt)
+                                targetMs: job.targetMs, startedAt: waited ? clock.now() : lockedAt)
                             return .run(job, s.workers[w].flags)
                         }
                         s.workers[w].state = .idle
@@ -378,6 +380,7 @@ final class WorkerPool: @unchecked Sendable {
                     }
                     if let decision { return decision }
                     locked.wait()
+                    waited = true
                     locked { $0.idleWaiters -= 1 }
                 }
             }
