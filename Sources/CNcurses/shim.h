@@ -31,6 +31,14 @@ static inline int looptop_set_extended_pair(int pair, attr_t attrs) {
     return attr_set(attrs, 0, &pair);
 }
 
+/// Sets the window's background (what erase fills with) to color pair `pair`.
+static inline void looptop_background(WINDOW *w, int pair) {
+    cchar_t c;
+    wchar_t s[2] = {L' ', 0};
+    setcchar(&c, s, A_NORMAL, 0, &pair);
+    wbkgrndset(w, &c);
+}
+
 /// Starts curses on stdin/stdout with $TERM (stdio's streams are globals
 /// Swift 6 will not touch). NULL if the terminal cannot be driven.
 static inline SCREEN *looptop_newterm(void) { return newterm(NULL, stdout, stdin); }

@@ -80,6 +80,31 @@ extension EndToEndTests {
         #expect(pane.restored())
     }
 
+    /// Issue 6: the high-contrast theme draws at 256 colors and at 8, and
+    /// leaves the terminal as it was. (`t` cycles to it; `--theme` is the CLI's.)
+    @Test(arguments: ["xterm-256color", "xterm"])
+    func highContrastThemeDraws(term: String) throws {
+        let pane = try Pane(cols: 100, rows: 30, environment: "TERM=\(term) LANG=C.UTF-8")
+        defer { pane.kill() }
+        try pane.waitFor("the dashboard") { $0.contains("Event loop") }
+        var presses = 0
+        while !pane.capture().contains("theme high-contrast"), presses < 12 {
+            pane.keys("t")
+            presses += 1
+            try pane.waitFor("theme notice \(presses)") { $0.contains("(t: next theme)") }
+        }
+        try pane.waitFor("the high-contrast theme") { $0.contains("theme high-contrast") && $0.contains("Event loop") }
+        // Black background, and the panel titles in (bright) cyan: 96 at 256 colors, 36 at 8.
+        let cyan = term == "xterm" ? "\u{1B}[36m" : "\u{1B}[96m"
+        try pane.waitFor("high-contrast colors") { _ in
+            let colors = pane.run(["capture-pane", "-p", "-e", "-t", pane.name])
+            return colors.contains("\u{1B}[40m") && colors.contains(cyan)
+        }
+        pane.keys("q")
+        try pane.waitFor("the shell back") { $0.contains("EXIT=0") }
+        #expect(pane.restored())
+    }
+
     /// Closing the terminal under the dashboard ends it (it used to spin on
     /// the dead descriptor when the hangup signal went to the shell only).
     @Test func exitsWhenTheTerminalGoesAway() throws {
@@ -135,7 +160,9 @@ struct Pane {
     ///   - environment: `NAME=value` words before it (TERM, LANG by default).
     init(cols: Int, rows: Int, arguments: String = "", environment: String = "TERM=tmux-256color LANG=C.UTF-8") throws {
         name = "looptop-e2e-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        let command = "\(environment) \(EndToEnd.binary!) \(arguments); echo EXIT=$?; sleep 60"
+        // `swift test` runs tests with NO_COLOR=1, which tmux would pass on: the
+        // panes get the colors a user's terminal would.
+        let command = "env -u NO_COLOR -u COLORTERM \(environment) \(EndToEnd.binary!) \(arguments); echo EXIT=$?; sleep 60"
         // The first client forks the server, which would hold a captured stdout open forever.
         run(["new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command], capture: false)
     }

@@ -44,7 +44,8 @@ final class DashboardApp {
         }
         FatalRestore.arm()
         guard let screen = CursesScreen(colorDepth: options.colorDepth, unicode: unicode,
-                                        environment: Self.environment(["NO_COLOR"])) else {
+                                        environment: Self.environment(["NO_COLOR", "COLORTERM"]),
+                                        theme: options.theme) else {
             FatalRestore.disarm()
             printError("looptop: cannot start curses on this terminal; use --headless")
             return 2
@@ -185,7 +186,12 @@ final class DashboardApp {
         case .reloadSpec:
             show(SpecReload.run(path: options.specPath, apply: { engine.apply($0) }))
         case .cycleTheme:
-            break
+            if let (theme, notice) = ThemeCycle.next(after: screen.theme) {
+                screen.setTheme(theme)
+                // One theme line at a time, however fast `t` is pressed.
+                notices.removeAll { $0.notice.message.hasPrefix("theme ") }
+                show(notice)
+            }
         default:
             return false
         }

@@ -14,6 +14,10 @@ public struct DashboardOptions: Sendable {
     public var lesson: Lesson?
     /// The spec file the engine was started with, reloaded by a key.
     public var specPath: String?
+    /// The colors to start with (`t` cycles through ``ThemeLoader/available(environment:currentDirectory:)``).
+    /// Load it before starting (``ThemeLoader/load(nameOrPath:environment:currentDirectory:)``)
+    /// so a bad file stops the program before the screen changes.
+    public var theme: Theme = .default
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond

@@ -9,7 +9,9 @@ import Glibc
 /// Each frame is `clear()`, then `put`s into curses' virtual screen, then one
 /// `present()` that sends only the cells that changed: no flicker.
 public final class CursesScreen: Screen {
-    public let palette: Palette
+    public private(set) var palette: Palette
+    /// The theme the palette comes from.
+    public private(set) var theme: Theme
     /// Whether text goes out as UTF-8; if not, box lines use the terminal's
     /// line-drawing set and other non-ASCII characters become "?".
     public let unicode: Bool
@@ -22,12 +24,22 @@ public final class CursesScreen: Screen {
     private var ended = false
 
     private struct PairKey: Hashable { var fg: Int32; var bg: Int32 }
+    /// The terminal takes 24-bit colors as color numbers (a terminfo entry with RGB).
+    private let directColor: Bool
+    /// Colors redefined for truecolor on a terminal that can change its
+    /// colors, by value; the slots are taken from 16 up.
+    private var rgbSlots: [UInt32: Int32] = [:]
+    private var nextSlot: Int32 = 16
+    /// Redefining a color failed once: the nearest of 256 from then on.
+    private var cannotRedefine = false
 
     /// Starts curses on the terminal (stdin/stdout). Returns nil if the
     /// terminal cannot be driven (unknown TERM).
     ///
     /// The caller has already called `setlocale(LC_ALL, "")`.
-    public init?(colorDepth: ColorDepth? = nil, unicode: Bool, environment: [String: String]) {
+    /// - Parameter theme: the colors; brought down to what the terminal shows
+    ///   (`colorDepth`, or detected: `NO_COLOR`, `COLORTERM`, terminfo).
+    public init?(colorDepth: ColorDepth? = nil, unicode: Bool, environment: [String: String], theme: Theme = .default) {
         guard let screen = looptop_newterm() else { return nil }
         self.screen = screen
         set_term(screen)
@@ -50,9 +62,36 @@ public final class CursesScreen: Screen {
         }
         defaultColors = usesDefaults
         maxPairs = Int32(looptop_color_pairs())
-        let depth = colorDepth ?? ColorDepth.detect(environment: environment, hasColors: has_colors(),
-                                                     colors: Int(looptop_colors()))
-        palette = Palette.standard(for: has_colors() ? depth : .monochrome)
+        directColor = looptop_colors() >= 1 << 24
+        var depth = colorDepth ?? ColorDepth.detect(environment: environment, hasColors: has_colors(),
+                                                     colors: Int(looptop_colors()), canChangeColor: can_change_color())
+        if !has_colors() { depth = .monochrome }
+        // Asked for truecolor where it cannot be set: the nearest of 256 instead.
+        if depth == .truecolor && !directColor && !(can_change_color() && looptop_colors() >= 256) {
+            depth = looptop_colors() >= 256 ? .indexed256 : .basic
+        }
+        self.theme = theme
+        palette = Palette(theme: theme, depth: depth)
+        applyBackground()
+    }
+
+    /// Shows `theme` from the next frame on, at the same color depth.
+    public func setTheme(_ theme: Theme) {
+        self.theme = theme
+        palette = Palette(theme: theme, depth: palette.depth)
+        // Pairs and redefined colors are made afresh for the new colors.
+        pairs.removeAll()
+        nextPair = 1
+        rgbSlots.removeAll()
+        nextSlot = 16
+        applyBackground()
+        clearok(window, true)
+    }
+
+    /// Clears to the theme's background (pair 0, the terminal's own, when it has none).
+    private func applyBackground() {
+        let pair = palette.depth == .monochrome ? 0 : pairNumber(palette.look(for: .text).foreground, palette.background)
+        looptop_background(window, pair)
     }
 
     deinit { end() }
@@ -179,9 +218,33 @@ public final class CursesScreen: Screen {
 
     private func colorNumber(_ color: Color, foreground: Bool) -> Int32 {
         switch color {
-        case .terminalDefault: defaultColors ? -1 : (foreground ? Int32(COLOR_WHITE) : Int32(COLOR_BLACK))
-        case .basic(let n): Int32(n & 7)
-        case .indexed(let n): Int32(n)
+        case .terminalDefault: return defaultColors ? -1 : (foreground ? Int32(COLOR_WHITE) : Int32(COLOR_BLACK))
+        case .basic(let n): return Int32(n & 7)
+        case .indexed(let n):
+            // At truecolor the table's colors go out as values too (a direct-color
+            // terminal reads numbers from 8 up as RGB; redefined slots start at 16).
+            if palette.depth == .truecolor && n >= (directColor ? 8 : 16) {
+                return rgbNumber(ColorTable.rgb(ofIndex: n))
+            }
+            return Int32(n)
+        case .rgb(let c):
+            return palette.depth == .truecolor ? rgbNumber(c) : Int32(ColorTable.nearest256(c))
         }
+    }
+
+    /// A 24-bit color's number: itself on a direct-color terminal, else a
+    /// slot of the 256 redefined to it (init_extended_color), else the nearest of 256.
+    private func rgbNumber(_ c: RGB) -> Int32 {
+        if directColor { return Int32(max(c.hex, 8)) }  // 0–7 would be the ANSI colors
+        if let slot = rgbSlots[c.hex] { return slot }
+        guard !cannotRedefine, nextSlot < 256, nextSlot < looptop_colors() else { return Int32(ColorTable.nearest256(c)) }
+        let scale = { (v: UInt8) in Int32((Int(v) * 1000 + 127) / 255) }
+        guard init_extended_color(nextSlot, scale(c.r), scale(c.g), scale(c.b)) == OK else {
+            cannotRedefine = true
+            return Int32(ColorTable.nearest256(c))
+        }
+        rgbSlots[c.hex] = nextSlot
+        nextSlot += 1
+        return nextSlot - 1
     }
 }

@@ -21,6 +21,23 @@ public enum Role: Sendable, Hashable {
     /// Graph ink that carries no judgement (activity, depth).
     case graph
     case workerState(WorkerState)
+    /// A job's fate in the worker detail.
+    case jobOutcome(JobOutcome)
+    /// A step of a graph's gradient, 0 (low, calm) to ``Gradient/top`` (high, alarming).
+    case gradient(Gradient, UInt8)
+}
+
+/// The graphs whose ink runs through a theme's gradient.
+public enum Gradient: String, Sendable, Hashable, CaseIterable {
+    /// The event loop's lag: calm under 10 ms, alarming past 50 ms.
+    case lag
+    /// The queue's depth against its capacity.
+    case queue
+    /// A worker's share of time busy.
+    case activity
+
+    /// The highest step: a gradient has `top + 1` of them.
+    public static let top: UInt8 = 7
 }
 
 /// Attributes added on top of a role's look.
@@ -61,6 +78,7 @@ public struct Style: Sendable, Hashable, CustomStringConvertible {
     public static let graph = Style(.graph)
 
     public static func state(_ state: WorkerState) -> Style { Style(.workerState(state)) }
+    public static func outcome(_ outcome: JobOutcome) -> Style { Style(.jobOutcome(outcome)) }
 
     public var description: String {
         var parts = ["\(role)"]

@@ -39,7 +39,7 @@ enum LoopPanel {
         let graph = canvas.sub(Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols - labelWidth))
         Sparkline(loop.lagHistory, minScale: Meaning.lagCriticalMs,
                   samplesPerCell: frame.samplesPerCell(width: graph.cols), reduce: .max,
-                  ink: .thresholds(warn: Meaning.lagWarnMs, critical: Meaning.lagCriticalMs)).render(graph)
+                  ink: .gradient(.lag, warn: Meaning.lagWarnMs, critical: Meaning.lagCriticalMs)).render(graph)
         if labelWidth > 0 {
             canvas.put(TextWidth.pad(label, to: labelWidth, alignment: .right), row: canvas.rows - 1,
                        col: canvas.cols - labelWidth, style: Meaning.lag(loop.lagRecentMaxMs))

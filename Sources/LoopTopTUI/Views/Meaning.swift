@@ -28,6 +28,15 @@ enum Meaning {
         return share >= 0.9 ? .critical : share >= 0.5 ? .warn : .text
     }
 
+    /// The depth graph's gradient: its mid at half the capacity, its end at 90 %.
+    static func depthInk(capacity: Int) -> Sparkline.Ink {
+        let c = Double(max(1, capacity))
+        return .gradient(.queue, warn: 0.5 * c, critical: 0.9 * c)
+    }
+
+    /// A worker's activity graph: busy share 0…1 along the gradient.
+    static let activityInk = Sparkline.Ink.gradient(.activity, warn: 0.5, critical: 1)
+
     /// Time jobs wait in a queue against the time they run: waiting longer than
     /// running means the pool is behind.
     static func wait(_ waitMs: Double, runMs: Double) -> Style {

@@ -30,7 +30,7 @@ enum QueuePanel {
         }
         let graph = canvas.sub(Rect(row: 0, col: left.width + 1, rows: canvas.rows, cols: graphCols))
         Sparkline(s.queue.depthHistory, minScale: 4, samplesPerCell: frame.samplesPerCell(width: graphCols),
-                  reduce: .max, ink: .fixed(.graph)).render(graph)
+                  reduce: .max, ink: Meaning.depthInk(capacity: s.queue.capacity)).render(graph)
         right.render(canvas.sub(Rect(row: 0, col: canvas.cols - right.width, rows: 1, cols: right.width)))
     }
 

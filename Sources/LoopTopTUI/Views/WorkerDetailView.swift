@@ -23,7 +23,7 @@ enum WorkerDetailView {
             let graphRow = info.line(info.rows - 1)
             TextLine("activity ", .dim).render(graphRow)
             Sparkline(worker.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
-                      reduce: .mean, ink: .fixed(.graph))
+                      reduce: .mean, ink: Meaning.activityInk)
                 .render(graphRow.sub(Rect(row: 0, col: 9, rows: 1, cols: graphRow.cols - 9)))
         }
 
@@ -116,13 +116,7 @@ enum WorkerDetailView {
         Table(columns: columns, rows: rows).render(inside)
     }
 
-    static func outcomeStyle(_ outcome: JobOutcome) -> Style {
-        switch outcome {
-        case .completed: .ok
-        case .failed: .critical
-        case .cancelled, .rejected: .warn
-        }
-    }
+    static func outcomeStyle(_ outcome: JobOutcome) -> Style { .outcome(outcome) }
 
     static func histogram(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
         let inside = Box(title: "Run time", note: worker.runHistogram.isEmpty ? "" : "jobs per bucket", padding: 1).render(canvas)

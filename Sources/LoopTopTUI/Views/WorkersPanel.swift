@@ -140,7 +140,7 @@ enum WorkersPanel {
             case .activity:
                 guard !w.activity.isEmpty else { return .empty }
                 return .sparkline(Sparkline(w.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: width),
-                                            reduce: .mean, ink: .fixed(w.state.isLive ? .graph : .dim)))
+                                            reduce: .mean, ink: w.state.isLive ? Meaning.activityInk : .fixed(.dim)))
             }
         }
         return Table.Row(cells, highlighted: selected)

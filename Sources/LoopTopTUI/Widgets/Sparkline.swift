@@ -13,12 +13,25 @@ public struct Sparkline {
         case fixed(Style)
         /// .ok below `warn`, .warn below `critical`, .critical above (by the column's value).
         case thresholds(warn: Double, critical: Double)
+        /// A step of the theme's gradient: the start at 0, the mid at `warn`,
+        /// the end at `critical` and above (linear between).
+        case gradient(Gradient, warn: Double, critical: Double, attributes: Attributes = [])
         func style(for value: Double) -> Style {
             switch self {
             case .fixed(let style): style
             case .thresholds(let warn, let critical):
                 value >= critical ? .critical : value >= warn ? .warn : .ok
+            case .gradient(let gradient, let warn, let critical, let attributes):
+                Style(.gradient(gradient, Self.step(value, warn: warn, critical: critical)), attributes)
             }
+        }
+
+        /// The gradient step of `value`: 0 at 0, the middle step at `warn`, the top at `critical`.
+        static func step(_ value: Double, warn: Double, critical: Double) -> UInt8 {
+            guard value.isFinite, value > 0, warn > 0, critical > warn else { return 0 }
+            let position = value <= warn ? 0.5 * value / warn
+                : min(1, 0.5 + 0.5 * (value - warn) / (critical - warn))
+            return UInt8((position * Double(Gradient.top)).rounded())
         }
     }
 

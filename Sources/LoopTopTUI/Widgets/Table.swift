@@ -98,6 +98,8 @@ extension Sparkline.Ink {
         switch self {
         case .fixed(let style): .fixed(style.adding(.highlight))
         case .thresholds: self
+        case .gradient(let gradient, let warn, let critical, let attributes):
+            .gradient(gradient, warn: warn, critical: critical, attributes: attributes.union(.highlight))
         }
     }
 }
