@@ -227,7 +227,7 @@ struct Bench: ParsableCommand {
         var details: [String: Any] = [:]
         for (key, f) in figures { details[key] = ["median": round(f.median), "min": round(f.min), "max": round(f.max)] }
         let object: [String: Any] = [
-            "machine": ["cores": machine.cores, "model": machine.model, "node": node ?? NSNull()],
+            "machine": ["cores": machine.cores, "model": machine.model, "node": node.map { $0 as Any } ?? NSNull()] as [String: Any],
             "runs": runs,
             "quick": quick,
             "handoff_rtt_us": ["looptop": m("handoff.looptop"), "condvar": m("handoff.condvar"),

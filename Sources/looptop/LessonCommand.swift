@@ -23,6 +23,8 @@ struct LessonCommandLine: ParsableCommand {
     @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
     var fps: Double = 10
 
+    @OptionGroup var theme: ThemeOption
+
     func run() throws {
         if lesson == "list" {
             let width = Lesson.builtIn.map(\.name.count).max() ?? 0
@@ -48,6 +50,7 @@ struct LessonCommandLine: ParsableCommand {
             FileHandle.standardError.write(Data("\(problem)\n".utf8))
             throw ExitCode(2)
         }
+        let chosenTheme = headless ? Theme.default : try theme.load()
         let engine = loaded.makeEngine(catalog: WorkloadCatalog.calibrated())
         if headless {
             let signals = Signals()
@@ -60,6 +63,7 @@ struct LessonCommandLine: ParsableCommand {
         }
         var options = DashboardOptions(framesPerSecond: fps)
         options.lesson = loaded
+        options.theme = chosenTheme
         let code = Dashboard.run(engine: engine, options: options)
         engine.stop()
         if code != 0 { throw ExitCode(code) }

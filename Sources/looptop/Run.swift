@@ -39,6 +39,8 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
     var fps: Double = 10
 
+    @OptionGroup var theme: ThemeOption
+
     func validate() throws {
         if let duration, !(duration.isFinite && duration >= 0) {
             throw ValidationError("--duration must be a number of seconds >= 0, got \(duration)")
@@ -83,6 +85,9 @@ struct Run: ParsableCommand {
     }
 
     private func runDashboard() throws {
+        // Files first: a bad theme or spec is reported the same with or without a terminal.
+        let chosenTheme = try theme.load()
+        _ = try self.engine.loadSpec()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
             FileHandle.standardError.write(Data("\(problem)\n".utf8))
@@ -91,6 +96,7 @@ struct Run: ParsableCommand {
         let engine = try self.engine.makeEngine()
         var options = DashboardOptions(framesPerSecond: fps)
         options.specPath = self.engine.spec
+        options.theme = chosenTheme
         let code = Dashboard.run(engine: engine, options: options)
         engine.stop()
         if code != 0 { throw ExitCode(code) }
