@@ -36,7 +36,9 @@ let package = Package(
         ),
         .target(
             name: "LoopTopTUI",
-            dependencies: ["LoopTopEngine", "CNcurses", "CSystemShims"]
+            dependencies: ["LoopTopEngine", "CNcurses", "CSystemShims"],
+            // The dashboard's own cost is a quality bar; keep `swift run` honest.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "looptop",

@@ -223,9 +223,13 @@ public final class Engine: Sendable {
     }
 
     /// Takes a snapshot of everything, closing the current interval.
-    /// - Parameter detailFor: a worker whose recent jobs and run-time
-    ///   histogram to include (they cost more, so only on request).
-    public func snapshot(detailFor: Int? = nil) -> Snapshot {
+    /// - Parameters:
+    ///   - detailFor: a worker whose recent jobs and run-time histogram to
+    ///     include (they cost more, so only on request).
+    ///   - scopes: fill `interval` and `total` (percentiles read from the
+    ///     histograms). A dashboard frame shows the recent window only and
+    ///     passes false; headless lines and lessons need them.
+    public func snapshot(detailFor: Int? = nil, scopes: Bool = true) -> Snapshot {
         let now = clock.now()
         let busy = loop.busyNanos(at: now)
         let pooled = pool.state.withLock { s in
@@ -302,7 +306,7 @@ public final class Engine: Sendable {
             queue.wait = m.waitWindow.summary()
             queue.run = m.runWindow.summary()
             queue.data = m.dataFigures(now: now)
-            if let oldest = m.runWindow.samples.first, now > oldest.at {
+            if let oldest = m.runWindow.first, now > oldest.at {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9
             }
             Monitor.push(Double(pooled.depth + pooled.loopDepth), into: &m.depthHistory, limit: m.historyLength)
@@ -376,9 +380,11 @@ public final class Engine: Sendable {
                 m.rejectedReportedAt = now
             }
 
-            snap.interval = m.interval.figures(now: now, busy: busy)
-            snap.total = m.total.figures(now: now, busy: busy)
-            m.interval = ScopeFigures(start: now, busy: busy)
+            if scopes {
+                snap.interval = m.interval.figures(now: now, busy: busy)
+                snap.total = m.total.figures(now: now, busy: busy)
+                m.interval = ScopeFigures(start: now, busy: busy)
+            }
             m.lastSnapshotAt = now
             m.lastBusy = busy
             snap.log = m.log.asArray

@@ -104,12 +104,17 @@ struct Bench: ParsableCommand {
 
         // Lag probe.
         var lag: [Double: [Double]] = [:]
+        var lagError: [Double: [Double]] = [:]
         measure("lag.idle_p99") {
             let reading = EngineBench.lagProbe(idleSeconds: quick ? 1 : 2, jobMs: [10, 50, 200], catalog: catalog)
-            for (ms, value) in reading.withJob { lag[ms, default: []].append(value) }
+            for (ms, value) in reading.withJob {
+                lag[ms, default: []].append(value)
+                if let ran = reading.jobRan[ms] { lagError[ms, default: []].append(value - ran) }
+            }
             return reading.idleP99
         }
         for (ms, values) in lag { figures["lag.job_\(Int(ms))"] = Figure(values) }
+        for (ms, values) in lagError { figures["lagerr.job_\(Int(ms))"] = Figure(values) }
 
         // Dashboard cost with 64 busy workers, and memory.
         if groups.contains("dashboard") {
@@ -121,12 +126,15 @@ struct Bench: ParsableCommand {
             engine.start()
             Thread.sleep(forTimeInterval: 1)
             var frameMs: [Double] = []
+            var snapshotMs: [Double] = []
             measure("dashboard.cpu_share") {
                 let reading = DashboardCost.measure(engine: engine, fps: 10, seconds: quick ? 2 : 5)
                 frameMs.append(reading.frameCPUMs)
+                snapshotMs.append(reading.snapshotCPUMs)
                 return reading.cpuShare
             }
             if !frameMs.isEmpty { figures["dashboard.frame_cpu_ms"] = Figure(frameMs) }
+            if !snapshotMs.isEmpty { figures["dashboard.snapshot_cpu_ms"] = Figure(snapshotMs) }
             engine.stop()
         }
         if groups.contains("memory") {
@@ -150,6 +158,7 @@ struct Bench: ParsableCommand {
         switch key.split(separator: ".").first.map(String.init) ?? key {
         case "terminate": "spawn"
         case "rss": "memory"
+        case "lagerr": "lag"
         case let first: first
         }
     }
@@ -182,8 +191,12 @@ struct Bench: ParsableCommand {
         ("lag.job_10", "lag probe, 10 ms job on the loop: windowed max", "ms"),
         ("lag.job_50", "lag probe, 50 ms job on the loop: windowed max", "ms"),
         ("lag.job_200", "lag probe, 200 ms job on the loop: windowed max", "ms"),
+        ("lagerr.job_10", "lag probe reading − the 10 ms job's own run time", "ms"),
+        ("lagerr.job_50", "lag probe reading − the 50 ms job's own run time", "ms"),
+        ("lagerr.job_200", "lag probe reading − the 200 ms job's own run time", "ms"),
         ("dashboard.cpu_share", "dashboard at 10 fps, 64 busy workers: CPU share of a core", ""),
         ("dashboard.frame_cpu_ms", "dashboard: CPU per frame (snapshot + layout + draw)", "ms"),
+        ("dashboard.snapshot_cpu_ms", "dashboard: of which the engine's snapshot", "ms"),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
     ]
@@ -236,7 +249,8 @@ struct Bench: ParsableCommand {
                                 "dispatch": m("tiny.dispatch"), "dispatch_concurrent_perform": m("tiny.dispatch_concurrent_perform"),
                                 "condvar_queue": m("tiny.condvar_queue"), "looptop_batched": m("tiny.looptop_batched")],
             "spawn_us": ["looptop": m("spawn.looptop"), "node": m("spawn.node"), "looptop_terminate_to_joined": m("terminate.looptop")],
-            "lag_probe_ms": ["idle_p99": m("lag.idle_p99"), "job_10": m("lag.job_10"), "job_50": m("lag.job_50"), "job_200": m("lag.job_200")],
+            "lag_probe_ms": ["idle_p99": m("lag.idle_p99"), "job_10": m("lag.job_10"), "job_50": m("lag.job_50"), "job_200": m("lag.job_200"),
+                             "error_10": m("lagerr.job_10"), "error_50": m("lagerr.job_50"), "error_200": m("lagerr.job_200")],
             "dashboard_cpu_share": m("dashboard.cpu_share"),
             "dashboard_frame_cpu_ms": m("dashboard.frame_cpu_ms"),
             "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64")],

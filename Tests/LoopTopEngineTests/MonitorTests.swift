@@ -46,9 +46,10 @@ import Testing
         for ms in 1...100 { histogram.record(nanos: UInt64(ms) * 1_000_000) }
         let summary = histogram.summary
         #expect(summary.count == 100)
-        #expect(abs(summary.p50 - 50) < 0.1)
-        #expect(abs(summary.p99 - 99) < 0.1)
-        #expect(abs(summary.max - 100) < 0.1)
+        // Two significant digits: within 1 %.
+        #expect(abs(summary.p50 - 50) <= 0.5)
+        #expect(abs(summary.p99 - 99) <= 1)
+        #expect(abs(summary.max - 100) <= 1)
     }
 
     @Test func formattingReadsLikePeopleWrite() {

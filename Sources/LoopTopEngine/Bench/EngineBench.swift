@@ -79,7 +79,10 @@ public enum EngineBench {
 
     /// What the lag probe reads: p99 on an idle loop, and the windowed max
     /// with one job of each size in `jobMs` run on the loop (blocking).
-    public static func lagProbe(idleSeconds: Double, jobMs: [Double], catalog: WorkloadCatalog) -> (idleP99: Double, withJob: [Double: Double]) {
+    /// `withJob[N]` is the reading with an N ms job, `jobRan[N]` how long that
+    /// job really ran (calibration is an estimate; the probe should match this).
+    public static func lagProbe(idleSeconds: Double, jobMs: [Double], catalog: WorkloadCatalog)
+        -> (idleP99: Double, withJob: [Double: Double], jobRan: [Double: Double]) {
         var settings = EngineSettings()
         settings.rate = 0
         settings.mode = .blocking
@@ -92,6 +95,7 @@ public enum EngineBench {
         Thread.sleep(forTimeInterval: idleSeconds)
         let idle = engine.snapshot().total.lag.p99
         var readings: [Double: Double] = [:]
+        var ran: [Double: Double] = [:]
         for ms in jobMs {
             engine.send(.setJobMs(ms))
             Thread.sleep(forTimeInterval: 0.1)
@@ -100,9 +104,11 @@ public enum EngineBench {
             engine.send(.burst(1))
             _ = waitUntil { engine.snapshot().jobs.completed > before }
             Thread.sleep(forTimeInterval: 0.05)  // the probe fires right after the job
-            readings[ms] = engine.snapshot().loop.lagRecentMaxMs
+            let snapshot = engine.snapshot()
+            readings[ms] = snapshot.loop.lagRecentMaxMs
+            ran[ms] = snapshot.total.run.max
         }
-        return (idle, readings)
+        return (idle, readings, ran)
     }
 
     /// This process's resident memory, MB (VmRSS).

@@ -21,9 +21,9 @@ extension Lesson {
             [[step]]
             caption = "The same jobs now run on the loop (blocking). Each holds every timer and request for 200 ms: lag max and request p99 jump to about 200 ms."
             do = ["mode blocking"]
-            until = "lag_max > 150 and request_p99 > 100"
+            until = "lag_max > 100 and request_p99 > 80"
             timeout = 10
-            check = "lag_max > 150 and request_p99 > 100"
+            check = "lag_max > 100 and request_p99 > 80"
 
             [[step]]
             caption = "Back to the workers (offloaded): the loop answers within a millisecond again, while each job still takes 200 ms, elsewhere."
@@ -41,9 +41,9 @@ extension Lesson {
 
             [[step]]
             caption = "Blocking: with no workers at all, each 200 ms job holds the loop, and lag max reads about 200 ms."
-            until = "lag_max > 150"
+            until = "lag_max > 100"
             timeout = 10
-            check = "lag_max > 150"
+            check = "lag_max > 100"
 
             [[step]]
             caption = "Chunked: the loop runs each job 1 ms at a time and serves timers and requests between slices. Lag stays near the slice size, still with no worker."
@@ -55,7 +55,7 @@ extension Lesson {
             [[step]]
             caption = "The price: the loop still does all the work (busy about 40%), and a job takes longer from start to end than its 200 ms of computing."
             seconds = 2
-            check = "loop_busy > 0.2 and run_p50 > 150"
+            check = "loop_busy > 0.2 and run_p50 > 100"
             """),
         ("tiny-jobs", """
             title = "Spawn cost and tiny jobs"

@@ -109,7 +109,8 @@ final class DashboardApp {
 
     /// Takes this frame's snapshot and moves the lesson on with its time.
     private func tick() {
-        live = engine.snapshot(detailFor: state.detailWorker)
+        // Interval and whole-run percentiles only when a lesson checks them.
+        live = engine.snapshot(detailFor: state.detailWorker, scopes: player != nil)
         secondsOfDay = Self.secondsOfDay()
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
