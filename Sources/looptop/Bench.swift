@@ -58,6 +58,13 @@ struct Bench: ParsableCommand {
             return Double(samples.sorted()[samples.count / 2])
         }
 
+        // Memory first, before other figures leave freed memory in the heap.
+        if groups.contains("memory") {
+            let memory = EngineBench.memory(catalog: catalog)
+            figures["rss.idle"] = Figure([memory.idle])
+            figures["rss.workers_64"] = Figure([memory.workers64])
+        }
+
         // Hand-off round trip: the three run in turn within each repetition,
         // so a change in the machine's state (CPUs waking from idle or not)
         // touches all of them alike.
@@ -136,11 +143,6 @@ struct Bench: ParsableCommand {
             if !frameMs.isEmpty { figures["dashboard.frame_cpu_ms"] = Figure(frameMs) }
             if !snapshotMs.isEmpty { figures["dashboard.snapshot_cpu_ms"] = Figure(snapshotMs) }
             engine.stop()
-        }
-        if groups.contains("memory") {
-            let memory = EngineBench.memory(catalog: catalog)
-            figures["rss.idle"] = Figure([memory.idle])
-            figures["rss.workers_64"] = Figure([memory.workers64])
         }
 
         if json {
