@@ -244,7 +244,13 @@ public final class Engine: Sendable {
         let probeDue = loop.probeDueAt.load(ordering: .acquiring)
         let loopJob = loop.currentJob.withLock { $0 }
         let requestsCompleted = loop.requestsCompleted.load(ordering: .relaxed)
-        let requestsWaiting = loop.requestsWaiting.load(ordering: .relaxed)
+        var requestsWaiting = loop.requestsWaiting.load(ordering: .relaxed)
+        // Requests that arrived since the loop last looked (it may be blocked).
+        let nextDue = loop.nextRequestDueAt.load(ordering: .relaxed)
+        let gap = loop.requestGapNanos.load(ordering: .relaxed)
+        if nextDue > 0, gap > 0, now >= nextDue {
+            requestsWaiting += 1 + Int((now - nextDue) / gap)
+        }
         let settings = settingsBox.value
 
         return monitor.withLock { m in

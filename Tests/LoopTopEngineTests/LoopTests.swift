@@ -116,3 +116,19 @@ import Testing
         #expect(engine.settings.workload != "spin")
     }
 }
+
+@Suite struct BlockedRequestTests {
+    /// While a job blocks the loop, requests keep arriving; a snapshot counts
+    /// them even though the loop cannot.
+    @Test func requestsPileUpVisiblyWhileTheLoopIsBlocked() {
+        let engine = Engine.forTest(workers: 0, mode: .blocking, workload: "sleepy", jobMs: 2_000, requestRate: 500)
+        engine.start()
+        defer { engine.stop() }
+        engine.send(.burst(1))
+        #expect(eventually { engine.snapshot().loop.stallMs > 300 })
+        let snap = engine.snapshot()
+        // 500/s for at least 0.3 s: about 150 waiting (bounds loose on purpose).
+        #expect(snap.loop.requestsWaiting >= 50)
+        #expect(snap.warnings.first { $0.rule == "loop-blocked" }?.message.contains("\(snap.loop.requestsWaiting) requests waiting") == true)
+    }
+}

@@ -59,6 +59,10 @@ final class EventLoop: @unchecked Sendable {
     let busyClock = Atomic<UInt64>(0)
     let requestsCompleted = Atomic<UInt64>(0)
     let requestsWaiting = Atomic<Int>(0)
+    /// When the next request arrives and how far apart they come, ns (0: none),
+    /// so a snapshot can count the requests piling up while the loop is blocked.
+    let nextRequestDueAt = Atomic<UInt64>(0)
+    let requestGapNanos = Atomic<UInt64>(0)
     /// The job running on the loop now, for blame.
     let currentJob = ConditionMutex<RunningJob?>(nil)
     /// Cancels the loop's job when the engine shuts down; carries its progress.
@@ -320,6 +324,8 @@ final class EventLoop: @unchecked Sendable {
             nextRequest = due
             requestsWaiting.store(pendingRequests.count, ordering: .relaxed)
         }
+        nextRequestDueAt.store(nextRequest ?? 0, ordering: .relaxed)
+        requestGapNanos.store(requestGap() ?? 0, ordering: .relaxed)
     }
 
     private func arrive(count: Int, at time: UInt64, reason: String) {
