@@ -52,8 +52,9 @@ import Testing
             snap = engine.snapshot()
             return snap.jobs.completed == 2
         })
-        #expect(snap.total.lag.count >= 20, "probe fired \(snap.total.lag.count) times over two 200 ms jobs")
-        #expect(snap.total.lag.max < snap.total.run.p50)
+        // Blocking would give two or three firings and a lag as long as a job.
+        #expect(snap.total.lag.count >= 8, "probe fired \(snap.total.lag.count) times over two 200 ms jobs")
+        #expect(snap.total.lag.max < snap.total.run.p50 / 2)
         #expect(snap.jobs.isConserved)
     }
 
