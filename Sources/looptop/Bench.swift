@@ -125,11 +125,7 @@ struct Bench: ParsableCommand {
 
         // Dashboard cost with 64 busy workers, and memory.
         if groups.contains("dashboard") {
-            var settings = EngineSettings()
-            settings.rate = 400
-            settings.jobMs = 20
-            settings.workload = "spin"
-            let engine = Engine(configuration: .init(workers: 64, settings: settings, catalog: catalog))
+            let engine = EngineBench.busyEngine(workers: 64, catalog: catalog)
             engine.start()
             Thread.sleep(forTimeInterval: 1)
             var frameMs: [Double] = []

@@ -132,17 +132,23 @@ public enum EngineBench {
             idle = residentMB()
             engine.stop()
         }
-        var settings = EngineSettings()
-        settings.rate = 400
-        settings.jobMs = 20
-        settings.workload = "spin"
-        let engine = Engine(configuration: .init(workers: 64, settings: settings, catalog: catalog))
+        let engine = busyEngine(workers: 64, catalog: catalog)
         engine.start()
         Thread.sleep(forTimeInterval: 1.5)
         _ = engine.snapshot()
         let busy = residentMB()
         engine.stop()
         return (idle, busy)
+    }
+
+    /// An engine keeping `workers` busy: 20 ms spin jobs at 400 a second
+    /// (8 cores' worth, so every worker has work on a small machine).
+    public static func busyEngine(workers: Int, catalog: WorkloadCatalog) -> Engine {
+        var settings = EngineSettings()
+        settings.rate = 400
+        settings.jobMs = 20
+        settings.workload = "spin"
+        return Engine(configuration: .init(workers: workers, settings: settings, catalog: catalog))
     }
 
     /// A description of the machine: cores and CPU model.
