@@ -20,7 +20,7 @@ struct EndToEndTests {
         // Blocking with a 320 ms job: the lag reads over 150 ms while keys still answer.
         pane.keys("b", "]", "]", "]", "]")
         try pane.waitFor("BLOCKING and 320 ms") { $0.contains("BLOCKING") && $0.contains("primes 320 ms") }
-        try pane.waitFor("lag max over 150 ms", seconds: 5) { screen in
+        try pane.waitFor("lag max over 150 ms", seconds: 15) { screen in
             EndToEnd.lagMaxMs(screen).map { $0 > 150 } ?? false
         }
         pane.keys("?")
@@ -66,7 +66,7 @@ extension EndToEndTests {
     @Test func lessonShowsItsCaptionPanelAndSteps() throws {
         let pane = try Pane(cols: 120, rows: 36, arguments: "lesson blocked-loop")
         defer { pane.kill() }
-        try pane.waitFor("the lesson panel at step 1", seconds: 5) {
+        try pane.waitFor("the lesson panel at step 1", seconds: 15) {
             $0.contains("Lesson: The blocked loop · step 1/3") && $0.contains("Requests arrive 200 times a second")
         }
         pane.keys("n")
@@ -211,7 +211,7 @@ struct Pane {
     }
 
     /// Polls the pane every 50 ms until `condition` holds, for at most `seconds`.
-    func waitFor(_ what: String, seconds: Double = 3, _ condition: (String) -> Bool) throws {
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) throws {
         let deadline = Pane.now() + seconds
         var screen = ""
         while Pane.now() < deadline {

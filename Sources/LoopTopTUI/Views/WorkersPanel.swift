@@ -121,7 +121,11 @@ enum WorkersPanel {
             case .state:
                 return .text(w.state.description, .state(w.state))
             case .job:
-                if let job = w.currentJob { return .text("#\(job.id) \(job.workload)", .text) }
+                if let job = w.currentJob {
+                    // How far it has got, from the worker's own atomic slot.
+                    let done = w.progress.map { " \(Int(($0 * 100).rounded(.down)))%" } ?? ""
+                    return .text("#\(job.id) \(job.workload)\(done)", .text)
+                }
                 if let reason = w.endReason, !w.state.isLive {
                     return .text(reason, w.state == .failed ? .critical : .dim)
                 }
