@@ -5,9 +5,13 @@ import Testing
 @Suite struct CommandTests {
     private func run(_ arguments: [String], input: Int = 0, cancelAfterMs: Double? = nil) -> (Result<CommandRun.Result, Error>) {
         let flags = JobFlags()
-        if let cancelAfterMs {
-            DispatchQueue.global().asyncAfter(deadline: .now() + cancelAfterMs / 1000) { flags.requestCancel() }
-        }
+        let canceller = cancelAfterMs.map { ms in
+            startThreads(1, name: "canceller") { _ in
+                usleep(UInt32(ms * 1000))
+                flags.requestCancel()
+            }
+        } ?? []
+        defer { for thread in canceller { thread.join() } }
         let payload = [UInt8](repeating: 65, count: input)
         return Result { try CommandRun.run(arguments, input: payload, context: JobContext(flag: flags)) }
     }

@@ -15,9 +15,9 @@ import Testing
             .scaleJobSize(by: 0.5), .togglePause, .cycleWorkload, .resetStatistics, .setQueueCapacity(8),
             .setQueueCapacity(64),
         ]
-        let group = DispatchGroup()
-        for thread in 0..<4 {
-            DispatchQueue.global().async(group: group) {
+        let finished = Finished(4)
+        let threads = startThreads(4, name: "commander") { thread in
+                defer { finished.done() }
                 var rng = SplitMix64(seed: UInt64(thread + 1))
                 for _ in 0..<500 {
                     var command = commands[Int(rng.next() % UInt64(commands.count))]
@@ -26,15 +26,16 @@ import Testing
                     engine.send(command)
                     if rng.next() % 8 == 0 { usleep(200) }
                 }
-            }
         }
         var snapshots = 0
         var broken: [JobCounts] = []
-        while group.wait(timeout: .now()) == .timedOut {
+        while !finished.all {
             let counts = engine.snapshot().jobs
             if !counts.isConserved { broken.append(counts) }
             snapshots += 1
+            usleep(100)
         }
+        for thread in threads { thread.join() }
         engine.stop()
         let final = engine.snapshot().jobs
         #expect(broken.isEmpty, "conservation broken: \(broken.prefix(3))")

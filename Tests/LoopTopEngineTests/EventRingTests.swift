@@ -1,5 +1,5 @@
 @testable import LoopTopEngine
-import Dispatch
+import Foundation
 import Testing
 
 @Suite struct EventRingTests {
@@ -49,16 +49,17 @@ import Testing
         let ring = EventRing<Pair>(capacity: 256)
         let producers = 4
         let perProducer = 20_000
-        let group = DispatchGroup()
-        for p in 0..<producers {
-            DispatchQueue.global().async(group: group) {
-                for s in 0..<perProducer { ring.push(Pair(producer: p, seq: s)) }
-            }
+        let finished = Finished(producers)
+        let threads = startThreads(producers, name: "producer") { p in
+            for s in 0..<perProducer { ring.push(Pair(producer: p, seq: s)) }
+            finished.done()
         }
         var received = [[Int]](repeating: [], count: producers)
-        while group.wait(timeout: .now()) == .timedOut {
+        while !finished.all {
             ring.drain { received[$0.producer].append($0.seq) }
+            usleep(50)
         }
+        for thread in threads { thread.join() }
         ring.drain { received[$0.producer].append($0.seq) }
         let total = received.reduce(0) { $0 + $1.count }
         #expect(UInt64(total) + ring.dropped == UInt64(producers * perProducer))

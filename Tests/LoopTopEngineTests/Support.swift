@@ -14,6 +14,24 @@ func eventually(within seconds: Double = 10, _ condition: () -> Bool) -> Bool {
     return condition()
 }
 
+/// Runs `body` on `count` real OS threads and returns them, to be joined.
+///
+/// Not `DispatchQueue.global()`: Swift Testing runs test bodies on the same
+/// width-limited pool (two threads on two cores), so a test that waits for
+/// work it queued there can starve it for ever. That hung CI once.
+func startThreads(_ count: Int, name: String = "test", _ body: @escaping @Sendable (Int) -> Void) -> [OSThread] {
+    (0..<count).compactMap { index in OSThread.spawn(name: "\(name)-\(index)") { body(index) } }
+}
+
+/// True once every thread has finished its body.
+final class Finished: @unchecked Sendable {
+    private let lock = ConditionMutex(0)
+    private let expected: Int
+    init(_ expected: Int) { self.expected = expected }
+    func done() { lock.withLock { $0 += 1 } }
+    var all: Bool { lock.withLock { $0 >= expected } }
+}
+
 enum TestCatalog {
     /// The built-ins measured once for the whole test run.
     static let calibrated: WorkloadCatalog = {
