@@ -26,7 +26,14 @@ final class ConditionMutex<State>: @unchecked Sendable {
         state.initialize(to: initial)
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
+        // Adaptive: a contended lock spins briefly before sleeping in the
+        // kernel. The critical sections here are a few hundred ns, so a
+        // waiter usually gets the lock without a futex sleep and wake.
+        var mutexAttributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&mutexAttributes)
+        pthread_mutexattr_settype(&mutexAttributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        pthread_mutex_init(mutex, &mutexAttributes)
+        pthread_mutexattr_destroy(&mutexAttributes)
         condition = .allocate(capacity: 1)
         condition.initialize(to: pthread_cond_t())
         var attributes = pthread_condattr_t()
