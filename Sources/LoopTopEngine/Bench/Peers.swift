@@ -10,7 +10,7 @@ public enum Peers {
     /// variable (the least any hand-off between sleeping threads costs), ns each.
     public static func condvarPingPong(rounds: Int) -> [UInt64] {
         struct Court { var ball = 0 }  // odd: the other side's turn
-        let court = ConditionMutex(Court())
+        let court = ConditionMutex(Court(), adaptive: false)  // a bare default mutex
         let other = OSThread.spawn(name: "bench-pong") {
             var seen = 0
             while seen < rounds {
@@ -57,7 +57,7 @@ public enum Peers {
             var closed = false
             var done = 0
         }
-        let queue = ConditionMutex(Queue())
+        let queue = ConditionMutex(Queue(), adaptive: false)  // a bare default mutex
         let sink = SinkCounter()
         let start = monotonicNow()
         let threads = (0..<workers).compactMap { _ in

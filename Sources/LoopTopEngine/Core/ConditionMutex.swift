@@ -21,7 +21,9 @@ final class ConditionMutex<State>: @unchecked Sendable {
     // `inout` to a stored property (possibly a temporary copy) does not promise.
     @usableFromInline let state: UnsafeMutablePointer<State>
 
-    init(_ initial: State) {
+    /// - Parameter adaptive: spin briefly on contention before sleeping
+    ///   (glibc's adaptive mutex); false gives a plain default mutex.
+    init(_ initial: State, adaptive: Bool = true) {
         state = .allocate(capacity: 1)
         state.initialize(to: initial)
         mutex = .allocate(capacity: 1)
@@ -31,7 +33,7 @@ final class ConditionMutex<State>: @unchecked Sendable {
         // waiter usually gets the lock without a futex sleep and wake.
         var mutexAttributes = pthread_mutexattr_t()
         pthread_mutexattr_init(&mutexAttributes)
-        pthread_mutexattr_settype(&mutexAttributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP))
+        if adaptive { pthread_mutexattr_settype(&mutexAttributes, Int32(PTHREAD_MUTEX_ADAPTIVE_NP)) }
         pthread_mutex_init(mutex, &mutexAttributes)
         pthread_mutexattr_destroy(&mutexAttributes)
         condition = .allocate(capacity: 1)
