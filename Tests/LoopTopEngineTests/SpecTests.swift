@@ -1,3 +1,4 @@
+import Foundation
 @testable import LoopTopEngine
 import Testing
 
@@ -8,6 +9,8 @@ import Testing
         rate = 40
         pattern = "poisson"
         mode = "offloaded"
+        burst = 20
+        burst_every = 5
 
         [data]
         input_kb = 64
@@ -40,6 +43,7 @@ import Testing
         #expect(spec.mix[0].jobMs == 2)
         #expect(spec.mix[1].units == 3 && spec.mix[1].jobMs == nil)
         #expect(spec.rate == 40 && spec.pattern == .poisson && spec.mode == .offloaded)
+        #expect(spec.burst == 20 && spec.burstEvery == 5)
         #expect(spec.inputKB == 64 && spec.passing == .transfer)
         #expect((spec.workloads[2] as? CommandWorkload)?.arguments == ["cat"])
         #expect((spec.workloads[0] as? RenamedWorkload)?.base is BlurWorkload)
@@ -64,6 +68,8 @@ import Testing
         ("[[workload]\nname = \"a\"\n", 1, "not valid TOML"),
         ("rate = 5\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 1, "unknown key 'rate'"),
         ("", 0, "no workloads"),
+        ("[arrivals]\nburst = 10\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 2, "'burst' needs 'burst_every'"),
+        ("[arrivals]\nburst = 10\nburst_every = 0\n[[workload]]\nname = \"a\"\nkernel = \"spin\"\n", 3, "'burst_every' must be between"),
     ] as [(String, Int, String)])
     func mistakesNameTheirLine(text: String, line: Int, expected: String) {
         do {
@@ -77,6 +83,31 @@ import Testing
         } catch {
             Issue.record("not a ConfigError: \(error)")
         }
+    }
+
+    @Test func scheduledBurstsArrive() throws {
+        let spec = try WorkloadSpec.parse("""
+            [arrivals]
+            rate = 0
+            burst = 5
+            burst_every = 0.1
+            [[workload]]
+            name = "tiny"
+            kernel = "sort"
+            elements = 100
+            units = 1
+            """, name: "bursts.toml")
+        let engine = Engine.forTest(workers: 2)
+        engine.apply(spec)
+        engine.start()
+        defer { engine.stop() }
+        #expect(eventually { engine.snapshot().jobs.submitted >= 15 })
+        engine.send(.pause)
+        usleep(50_000)
+        let held = engine.snapshot().jobs.submitted
+        #expect(held % 5 == 0)  // whole bursts only
+        usleep(300_000)
+        #expect(engine.snapshot().jobs.submitted == held)  // paused with the arrivals
     }
 
     @Test func aMissingFileIsAClearError() {

@@ -12,6 +12,10 @@ public struct EngineSettings: Sendable, Equatable, Codable {
     public var arrival: ArrivalPattern = .constant
     /// Arrivals paused (bursts still go through).
     public var paused = false
+    /// Periodic bursts on top of the rate: `burstSize` jobs at once every
+    /// `burstEverySeconds` (0 for either: none). Paused with the arrivals.
+    public var burstSize = 0
+    public var burstEverySeconds = 0.0
     /// Requests per second the loop serves, each a small piece of work.
     public var requestRate: Double = 200
     /// Work in each request, µs.

@@ -27,6 +27,10 @@ public struct WorkloadSpec: Sendable {
     public var mix: [MixEntry] = []
     public var rate: Double?
     public var pattern: ArrivalPattern?
+    /// Bursts: this many jobs at once…
+    public var burst: Int?
+    /// …every this many seconds.
+    public var burstEvery: Double?
     public var mode: Mode?
     public var inputKB: Double?
     public var passing: DataPassing?
@@ -50,7 +54,12 @@ public struct WorkloadSpec: Sendable {
         var spec = WorkloadSpec(name: root.source.name)
         try root.rejectUnknownKeys(["arrivals", "data", "workload"], in: "the spec")
         if let arrivals = try root.table("arrivals") {
-            try arrivals.rejectUnknownKeys(["rate", "pattern", "mode"], in: "[arrivals]")
+            try arrivals.rejectUnknownKeys(["rate", "pattern", "mode", "burst", "burst_every"], in: "[arrivals]")
+            spec.burst = try arrivals.integer("burst", in: 0...100_000)
+            spec.burstEvery = try arrivals.number("burst_every", in: 0.01...3_600)
+            if (spec.burst ?? 0) > 0, spec.burstEvery == nil {
+                throw arrivals.error("burst", "'burst' needs 'burst_every' (seconds between bursts)")
+            }
             spec.rate = try arrivals.number("rate", in: EngineSettings.rateRange)
             spec.pattern = try arrivals.choice("pattern", of: ArrivalPattern.self)
             spec.mode = try arrivals.choice("mode", of: Mode.self)
@@ -177,6 +186,8 @@ extension Engine {
         if let first = spec.mix.first { settings.workload = first.workload }
         if let rate = spec.rate { settings.rate = rate }
         if let pattern = spec.pattern { settings.arrival = pattern }
+        if let burst = spec.burst { settings.burstSize = burst }
+        if let every = spec.burstEvery { settings.burstEverySeconds = every }
         if let mode = spec.mode { settings.mode = mode }
         if let kb = spec.inputKB { settings.inputKB = kb }
         if let passing = spec.passing { settings.passing = passing }

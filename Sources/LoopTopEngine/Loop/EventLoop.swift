@@ -75,6 +75,7 @@ final class EventLoop: @unchecked Sendable {
     private var probeDue: UInt64 = 0
     private var nextRequest: UInt64?
     private var nextArrival: UInt64?
+    private var nextBurst: UInt64?
     private var current = EngineSettings()
     private var rng = SplitMix64(seed: 0x100F_70B)
     private var requestIterations = 1
@@ -178,6 +179,7 @@ final class EventLoop: @unchecked Sendable {
         probeDueAt.store(probeDue, ordering: .releasing)
         nextRequest = requestGap().map { start + $0 }
         nextArrival = arrivalGap().map { start + $0 }
+        nextBurst = burstGap().map { start + $0 }
         var busyTotal: UInt64 = 0
 
         while true {
@@ -234,6 +236,7 @@ final class EventLoop: @unchecked Sendable {
         var due = probeDue
         if let r = nextRequest { due = min(due, r) }
         if let a = nextArrival { due = min(due, a) }
+        if let b = nextBurst { due = min(due, b) }
         let wait = due > now ? due - now : 0
         guard wait > 0 else { return }
         let deadline = monotonicNow() + wait
@@ -273,6 +276,15 @@ final class EventLoop: @unchecked Sendable {
         if latest.rate != old.rate || latest.paused != old.paused || latest.arrival != old.arrival {
             nextArrival = arrivalGap().map { now + $0 }
         }
+        if latest.burstSize != old.burstSize || latest.burstEverySeconds != old.burstEverySeconds
+            || latest.paused != old.paused {
+            nextBurst = burstGap().map { now + $0 }
+        }
+    }
+
+    private func burstGap() -> UInt64? {
+        guard !current.paused, current.burstSize > 0, current.burstEverySeconds > 0 else { return nil }
+        return max(1_000_000, Nanos.fromSeconds(current.burstEverySeconds))
     }
 
     private func requestGap() -> UInt64? {
@@ -311,6 +323,11 @@ final class EventLoop: @unchecked Sendable {
                 due = now + (arrivalGap() ?? 0)
             }
             nextArrival = arrivalGap() == nil ? nil : due
+        }
+        if let due = nextBurst, due <= now, let gap = burstGap() {
+            // One burst, however late: a stalled loop does not owe a backlog of them.
+            arrive(count: current.burstSize, at: due, reason: "scheduled burst")
+            nextBurst = max(due + gap, now + 1)
         }
         if var due = nextRequest, due <= now, let gap = requestGap() {
             while due <= now {
