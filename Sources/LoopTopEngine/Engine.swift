@@ -233,14 +233,14 @@ public final class Engine: Sendable {
         let now = clock.now()
         let busy = loop.busyNanos(at: now)
         let pooled = pool.state.withLock { s in
-            (counts: s.counts, depth: s.queue.count, loopDepth: Int(s.loopQueued), capacity: s.capacity,
+            WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
+            return (counts: s.counts, depth: s.queue.count, loopDepth: Int(s.loopQueued), capacity: s.capacity,
              autoRespawn: s.autoRespawn,
              workers: s.workers.map { record in
                  (record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
              })
         }
         pool.reap()
-        pool.pruneEnded(keep: 16, olderThan: 30_000_000_000, now: now)
         let probeDue = loop.probeDueAt.load(ordering: .acquiring)
         let loopJob = loop.currentJob.withLock { $0 }
         let requestsCompleted = loop.requestsCompleted.load(ordering: .relaxed)

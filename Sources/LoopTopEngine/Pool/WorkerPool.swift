@@ -282,15 +282,13 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Forgets ended workers beyond the newest `keep`, and those ended more
-    /// than `olderThan` ns ago.
-    func pruneEnded(keep: Int, olderThan age: UInt64, now: UInt64) {
-        state.withLock { s in
-            var endedSeen = 0
-            for i in s.workers.indices.reversed() where !s.workers[i].state.isLive {
-                endedSeen += 1
-                let old = (s.workers[i].endedAt.map { now &- $0 > age }) ?? false
-                if endedSeen > keep || old { s.workers.remove(at: i) }
-            }
+    /// than `olderThan` ns ago (call with the pool's lock held).
+    static func pruneEnded(_ s: inout PoolState, keep: Int, olderThan age: UInt64, now: UInt64) {
+        var endedSeen = 0
+        for i in s.workers.indices.reversed() where !s.workers[i].state.isLive {
+            endedSeen += 1
+            let old = (s.workers[i].endedAt.map { now &- $0 > age }) ?? false
+            if endedSeen > keep || old { s.workers.remove(at: i) }
         }
     }
 

@@ -64,7 +64,8 @@ public struct MatmulWorkload: Workload {
     public init(n: Int = 128) { self.n = max(MatmulRun.rowsPerUnit, n) }
     public var unitQuantum: Int { (n + MatmulRun.rowsPerUnit - 1) / MatmulRun.rowsPerUnit }
 
-    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { MatmulRun(units: units, seed: seed, n: n) }
+    /// Whole products only, so every product is checked.
+    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { MatmulRun(units: wholeUnits(units), seed: seed, n: n) }
 }
 
 final class MatmulRun: WorkloadRun {
@@ -78,9 +79,7 @@ final class MatmulRun: WorkloadRun {
     private var c: [Double]
 
     init(units: Int, seed: UInt64, n: Int) {
-        // Whole products only, so every product is checked.
-        let perProduct = (n + Self.rowsPerUnit - 1) / Self.rowsPerUnit
-        self.units = max(1, (units + perProduct - 1) / perProduct) * perProduct
+        self.units = max(1, units)
         self.n = n
         var rng = SplitMix64(seed: seed)
         a = (0..<(n * n)).map { _ in rng.nextUnit() - 0.5 }
@@ -369,7 +368,8 @@ public struct BlurWorkload: Workload {
     public init(width: Int = 256) { self.width = max(BlurRun.rowsPerUnit, width) }
     public var unitQuantum: Int { (width + BlurRun.rowsPerUnit - 1) / BlurRun.rowsPerUnit }
 
-    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { BlurRun(units: units, seed: seed, width: width) }
+    /// Whole images only, so every image's total is checked.
+    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { BlurRun(units: wholeUnits(units), seed: seed, width: width) }
 }
 
 final class BlurRun: WorkloadRun {
@@ -383,9 +383,7 @@ final class BlurRun: WorkloadRun {
     private let inputTotal: UInt64
 
     init(units: Int, seed: UInt64, width: Int) {
-        // Whole images only, so every image's total is checked.
-        let perImage = (width + Self.rowsPerUnit - 1) / Self.rowsPerUnit
-        self.units = max(1, (units + perImage - 1) / perImage) * perImage
+        self.units = max(1, units)
         self.width = width
         var rng = SplitMix64(seed: seed)
         image = (0..<(width * width)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

@@ -29,6 +29,12 @@ public protocol Workload: Sendable {
 extension Workload {
     public var parameters: String { "" }
     public var unitQuantum: Int { 1 }
+
+    /// `units` rounded up to whole quanta (at least one).
+    public func wholeUnits(_ units: Int) -> Int {
+        let quantum = max(1, unitQuantum)
+        return max(1, (units + quantum - 1) / quantum) * quantum
+    }
 }
 
 /// One job's work in progress, used on one thread only.

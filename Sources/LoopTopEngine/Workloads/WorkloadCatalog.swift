@@ -70,8 +70,7 @@ public enum Calibration {
     /// measures it four times and returns the fastest, in ns per unit.
     public static func nanosPerUnit(of workload: any Workload, budgetMs: Double) -> Double {
         let target = Nanos.fromMs(max(0.3, budgetMs / 3))
-        let quantum = max(1, workload.unitQuantum)
-        var units = quantum
+        var units = workload.wholeUnits(1)
         var warmed = false
         while true {
             let elapsed = measure(workload, units: units)
@@ -86,7 +85,7 @@ public enum Calibration {
             } else {
                 units *= 2
             }
-            units = (units + quantum - 1) / quantum * quantum
+            units = workload.wholeUnits(units)
         }
         // Interference (another process, a page fault) only ever adds time,
         // so the fastest of a few readings is the truest cost of the work.

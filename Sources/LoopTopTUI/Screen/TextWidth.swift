@@ -24,21 +24,26 @@ public enum TextWidth {
         })
     }
 
+    /// The longest start of `text` that fits in `cols` cells, and its width.
+    static func prefix(of text: some StringProtocol, fitting cols: Int) -> (text: String, width: Int) {
+        var out = ""
+        var used = 0
+        for c in text {
+            let w = width(of: c)
+            if used + w > cols { break }
+            out.append(c)
+            used += w
+        }
+        return (out, used)
+    }
+
     /// `text` cut to at most `cols` cells; when cut, it ends with `ellipsis`.
     public static func truncate(_ text: String, to cols: Int, ellipsis: Character = "…") -> String {
         guard cols > 0 else { return "" }
         if width(of: text) <= cols { return text }
         let room = cols - width(of: ellipsis)
-        var out = ""
-        var used = 0
-        for c in text {
-            let w = width(of: c)
-            if used + w > room { break }
-            out.append(c)
-            used += w
-        }
-        if room >= 0 { out.append(ellipsis) }
-        return out
+        guard room >= 0 else { return "" }
+        return prefix(of: text, fitting: room).text + String(ellipsis)
     }
 
     /// `text` padded with spaces (or cut) to exactly `cols` cells.
@@ -97,14 +102,7 @@ extension TextWidth {
             }
             // A word wider than a whole line is cut into pieces.
             while w > cols {
-                var piece = ""
-                var pieceWidth = 0
-                for c in word {
-                    let cw = width(of: c)
-                    if pieceWidth + cw > cols { break }
-                    piece.append(c)
-                    pieceWidth += cw
-                }
+                let piece = prefix(of: word, fitting: cols).text
                 if piece.isEmpty { break }
                 lines.append(piece)
                 word = word.dropFirst(piece.count)
