@@ -202,7 +202,8 @@ public final class Engine: Sendable {
         case .resetStatistics:
             let now = clock.now()
             let busy = loop.busyNanos(at: now)
-            monitor.withLock { $0.resetStatistics(now: now, busy: busy) }
+            let submitted = pool.state.withLock { $0.counts.submitted }
+            monitor.withLock { $0.resetStatistics(now: now, busy: busy, submitted: submitted) }
             return "statistics reset"
         }
     }
@@ -386,10 +387,25 @@ public final class Engine: Sendable {
                 m.rejectedReportedAt = now
             }
 
+            // The queueing model: busy workers' CPU/WALL corrects run times
+            // for time spent waiting for a core when workers outnumber cores.
+            let busyWorkers = workers.filter { $0.state.isLive && $0.busy > 0.05 }
+            let cpuPerWall = busyWorkers.isEmpty ? 1 : busyWorkers.reduce(0) { $0 + $1.cpuPerWall } / Double(busyWorkers.count)
+            snap.queue.model = QueueModel.recent(runWindow: m.runWindow, waitWindow: m.waitWindow,
+                                                 arrivals: m.arrivalSamples, now: now,
+                                                 submitted: pooled.counts.submitted, mode: settings.mode,
+                                                 liveWorkers: live, cores: snap.cores, cpuPerWall: cpuPerWall)
+            Monitor.pushArrival(&m.arrivalSamples, at: now, submitted: pooled.counts.submitted, span: m.window)
             if scopes {
                 snap.interval = m.interval.figures(now: now, busy: busy)
+                snap.interval.model = m.interval.model(now: now, submitted: pooled.counts.submitted,
+                                                       mode: settings.mode, liveWorkers: live, cores: snap.cores,
+                                                       cpuPerWall: cpuPerWall)
                 snap.total = m.total.figures(now: now, busy: busy)
-                m.interval = ScopeFigures(start: now, busy: busy)
+                snap.total.model = m.total.model(now: now, submitted: pooled.counts.submitted,
+                                                 mode: settings.mode, liveWorkers: live, cores: snap.cores,
+                                                 cpuPerWall: cpuPerWall)
+                m.interval = ScopeFigures(start: now, busy: busy, submitted: pooled.counts.submitted)
             }
             m.lastSnapshotAt = now
             m.lastBusy = busy

@@ -67,6 +67,8 @@ public struct QueueSnapshot: Sendable, Equatable {
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+    /// The queueing model over the recent window: predicted against measured wait.
+    public var model: QueueModel?
 }
 
 /// One worker as one frame shows it.
@@ -166,6 +168,8 @@ public struct IntervalFigures: Sendable, Equatable {
     public var utilization = 0.0
     public var wait = LatencySummary.empty
     public var run = LatencySummary.empty
+    /// What queueing theory predicts over this span, beside what was measured.
+    public var model: QueueModel?
 }
 
 /// A warning with its rule's name and a sentence about this moment.
