@@ -276,6 +276,7 @@ public final class Engine: Sendable {
             var loopSnap = LoopSnapshot()
             loopSnap.lag = m.lagWindow.summary()
             loopSnap.stallMs = Nanos.ms(stall)
+            loopSnap.lateShare = m.lateShare(now: now, stall: stall)
             loopSnap.lagRecentMaxMs = Nanos.ms(max(stall, m.lagWindow.max(since: now &- m.recentMaxSpan)))
             loopSnap.requestLatency = m.requestWindow.summary()
             loopSnap.requestsCompleted = requestsCompleted
@@ -387,8 +388,9 @@ public final class Engine: Sendable {
             }
 
             if scopes {
-                snap.interval = m.interval.figures(now: now, busy: busy)
-                snap.total = m.total.figures(now: now, busy: busy)
+                let late = m.lateInProgressForInterval(now: now, probeDue: probeDue, stall: stall)
+                snap.interval = m.interval.figures(now: now, busy: busy, lateInProgress: late.interval)
+                snap.total = m.total.figures(now: now, busy: busy, lateInProgress: late.total)
                 m.interval = ScopeFigures(start: now, busy: busy)
             }
             m.lastSnapshotAt = now

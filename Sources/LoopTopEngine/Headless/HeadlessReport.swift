@@ -47,6 +47,14 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var cpu_per_wall: Double
     }
 
+    /// Share of the line's interval (summary: the whole run) the loop was
+    /// late by more than 10, 50 and 100 ms, 0…1.
+    public struct LateShares: Codable, Sendable, Equatable {
+        public var over_10ms: Double
+        public var over_50ms: Double
+        public var over_100ms: Double
+    }
+
     public var summary: Bool?
     /// Seconds since the run started, at the end of this line's interval.
     public var t: Double
@@ -63,6 +71,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var lag_ms: Latency
     /// Largest lag in the last second, counting a stall in progress.
     public var lag_recent_max_ms: Double
+    public var loop_late_share: LateShares
     public var loop_utilization: Double
     public var requests: Requests
     public var jobs: Jobs
@@ -101,6 +110,9 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         lag.max = Swift.max(lag.max, Self.round(s.loop.stallMs, 3))
         lag_ms = lag
         lag_recent_max_ms = Self.round(s.loop.lagRecentMaxMs, 3)
+        loop_late_share = LateShares(over_10ms: Self.round(scope.lateShare.over10ms, 4),
+                                     over_50ms: Self.round(scope.lateShare.over50ms, 4),
+                                     over_100ms: Self.round(scope.lateShare.over100ms, 4))
         loop_utilization = Self.round(scope.utilization, 4)
         requests = Requests(completed: scope.requestsCompleted, completed_total: s.loop.requestsCompleted,
                             latency_ms: Self.latency(scope.requestLatency))

@@ -25,6 +25,9 @@ public struct LoopSnapshot: Sendable, Equatable {
     public var lagRecentMaxMs = 0.0
     /// How overdue the probe is right now (0 unless the loop is blocked).
     public var stallMs = 0.0
+    /// Share of wall time the loop was late by more than 10, 50 and 100 ms,
+    /// over the recent window, counting a stall in progress.
+    public var lateShare = LateShare.zero
     /// Share of wall time the loop was busy, 0…1, over the recent window.
     public var utilization = 0.0
     /// Requests served per second over the recent window.
@@ -161,6 +164,8 @@ public struct IntervalFigures: Sendable, Equatable {
     public var seconds = 0.0
     public var data = DataFigures()
     public var lag = LatencySummary.empty
+    /// Share of this span the loop was late by more than 10, 50, 100 ms.
+    public var lateShare = LateShare.zero
     public var requestLatency = LatencySummary.empty
     public var requestsCompleted: UInt64 = 0
     public var utilization = 0.0
