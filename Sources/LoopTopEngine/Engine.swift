@@ -245,7 +245,7 @@ public final class Engine: Sendable {
         let busy = loop.busyNanos(at: now)
         let pooled = pool.state.withLock { s in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            return (counts: s.counts, depth: s.queue.count, loopDepth: Int(s.loopQueued), capacity: s.capacity,
+            return (counts: s.counts, depth: s.queue.count, oldestQueued: s.queue.first?.submittedAt, loopDepth: Int(s.loopQueued), capacity: s.capacity,
              autoRespawn: s.autoRespawn,
              workers: s.workers.map { record in
                  (record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
@@ -327,6 +327,9 @@ public final class Engine: Sendable {
             queue.capacity = pooled.capacity
             queue.wait = m.waitWindow.summary()
             queue.run = m.runWindow.summary()
+            m.pickupWindow.expire(now: now)
+            queue.pickup = m.pickupWindow.summary()
+            if let oldest = pooled.oldestQueued, now > oldest { queue.oldestWaitMs = Nanos.ms(now - oldest) }
             queue.data = m.dataFigures(now: now)
             if let oldest = m.runWindow.first, now > oldest.at {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9

@@ -35,6 +35,10 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var capacity: Int
         public var wait_ms: Latency
         public var run_ms: Latency
+        /// Submit → start of offloaded jobs that found their worker idle (the trip out, no queue wait).
+        public var pickup_ms: Latency
+        /// How long the oldest queued job has waited so far (jobs that never start are in no percentile).
+        public var oldest_wait_ms: Double
     }
 
     public struct Worker: Codable, Sendable, Equatable {
@@ -161,7 +165,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
                     completed: s.jobs.completed, failed: s.jobs.failed, cancelled: s.jobs.cancelled,
                     rejected: s.jobs.rejected)
         queue = Queue(depth: s.queue.depth, loop_depth: s.queue.loopDepth, capacity: s.queue.capacity,
-                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run))
+                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run),
+                      pickup_ms: Self.latency(scope.pickup), oldest_wait_ms: Self.round(s.queue.oldestWaitMs, 3))
         data = DataPassingFigures(
             passing: s.settings.passing.rawValue, input_kb: s.settings.inputKB, jobs: scope.data.jobs,
             copy_bytes_per_job: Self.round(scope.data.copiedBytesPerJob, 1), copy_ms: Self.latency(scope.data.copy),

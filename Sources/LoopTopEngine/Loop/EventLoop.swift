@@ -457,8 +457,10 @@ final class EventLoop: @unchecked Sendable {
                                 targetMs: job.targetMs, startedAt: startedAt)
             }
             if job.mode == .blocking {
+                let cpuBefore = selfCPUNanos()
                 let (outcome, reason) = runToEnd(job, context: JobContext(flag: flags))
-                finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason)
+                finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason,
+                              cpuNanos: selfCPUNanos() &- cpuBefore)
                 return
             }
             chunked = (job, job.workload.makeRun(units: job.units, seed: job.id), startedAt, 0)
@@ -487,13 +489,17 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?) {
+    private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?,
+                               cpuNanos: UInt64 = 0) {
         let finishedAt = clock.now()
         pool.state.withLock { $0.counts.finish(outcome) }
         currentJob.withLock { $0 = nil }
-        let record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
+        var record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
                                workerID: nil, submittedAt: job.submittedAt, startedAt: startedAt,
                                finishedAt: finishedAt, reason: reason)
+        record.units = job.units
+        record.targetMs = job.targetMs
+        record.cpuNanos = cpuNanos
         events.push(EngineEvent(time: finishedAt, kind: .jobFinished, job: record))
         // A job that held the loop far past the probe interval gets named.
         let held = finishedAt &- startedAt

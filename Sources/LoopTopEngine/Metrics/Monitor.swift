@@ -124,6 +124,8 @@ struct ScopeFigures {
     var wait = LatencyHistogram()
     var run = LatencyHistogram()
     var copy = LatencyHistogram()
+    var pickup = LatencyHistogram()
+    var handback = LatencyHistogram()
     var inputJobs: UInt64 = 0
     var copiedBytes: UInt64 = 0
     var allocatedBytes: UInt64 = 0
@@ -133,6 +135,7 @@ struct ScopeFigures {
     mutating func absorb(_ job: JobRecord) {
         wait.record(nanos: job.waitNanos)
         run.record(nanos: job.runNanos)
+        if let p = job.pickupNanos { pickup.record(nanos: p) }
         guard job.inputBytes > 0 else { return }
         inputJobs += 1
         copiedBytes += UInt64(job.copiedBytes)
@@ -157,6 +160,8 @@ struct ScopeFigures {
         figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
         figures.wait = wait.summary
         figures.run = run.summary
+        figures.pickup = pickup.summary
+        figures.handback = handback.summary
         figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summary,
                                    allocatedBytes: allocatedBytes)
         return figures
@@ -189,6 +194,8 @@ struct Monitor {
     var waitWindow: TimedWindow
     var runWindow: TimedWindow
     var copyWindow: TimedWindow
+    /// Offloaded jobs that found their worker idle: submit → start.
+    var pickupWindow: TimedWindow
     /// Jobs with inputs in the window: when they ended, and bytes copied.
     var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
@@ -218,6 +225,7 @@ struct Monitor {
         waitWindow = TimedWindow(span: window)
         runWindow = TimedWindow(span: window)
         copyWindow = TimedWindow(span: window)
+        pickupWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
         lastSnapshotAt = start
@@ -225,7 +233,7 @@ struct Monitor {
 
     mutating func resetStatistics(now: UInt64, busy: UInt64) {
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
-        copyWindow.reset(); dataJobs.removeAll()
+        copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for id in tracks.keys {
@@ -263,6 +271,8 @@ struct Monitor {
             total.requests.record(nanos: sample.value)
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
+            interval.handback.record(nanos: sample.value)
+            total.handback.record(nanos: sample.value)
         }
     }
 
@@ -270,6 +280,7 @@ struct Monitor {
         if event.kind == .jobFinished, let job = event.job {
             waitWindow.add(job.waitNanos, at: job.finishedAt)
             runWindow.add(job.runNanos, at: job.finishedAt)
+            if let p = job.pickupNanos { pickupWindow.add(p, at: job.finishedAt) }
             interval.absorb(job)
             total.absorb(job)
             if job.inputBytes > 0 {
