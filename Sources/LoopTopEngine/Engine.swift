@@ -140,7 +140,12 @@ public final class Engine: Sendable {
     @discardableResult
     public func send(_ command: Command) -> String {
         let message = apply(command)
-        events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        // Spawns and bursts tell their own story as they happen ("worker 3
+        // online", "burst: 30 jobs fired"): one event each, not two or three.
+        switch command {
+        case .spawn, .burst: break
+        default: events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        }
         return message
     }
 
@@ -245,7 +250,16 @@ public final class Engine: Sendable {
         let busy = loop.busyNanos(at: now)
         let pooled = pool.state.withLock { s in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            return (counts: s.counts, depth: s.queue.count, oldestQueued: s.queue.first?.submittedAt, loopDepth: Int(s.loopQueued), capacity: s.capacity,
+            // What waits, by size; a look at the first 10,000 is enough to tell.
+            var sizes: [QueuedSize] = []
+            for job in s.queue.prefix(10_000) {
+                if let i = sizes.lastIndex(where: { $0.workload == job.workload.name && $0.askedMs == job.targetMs }) {
+                    sizes[i].count += 1
+                } else {
+                    sizes.append(QueuedSize(workload: job.workload.name, askedMs: job.targetMs, count: 1))
+                }
+            }
+            return (counts: s.counts, depth: s.queue.count, oldestQueued: s.queue.first?.submittedAt, sizes: sizes, loopDepth: Int(s.loopQueued), capacity: s.capacity,
              autoRespawn: s.autoRespawn,
              workers: s.workers.map { record in
                  (record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
@@ -330,6 +344,10 @@ public final class Engine: Sendable {
             m.pickupWindow.expire(now: now)
             queue.pickup = m.pickupWindow.summary()
             if let oldest = pooled.oldestQueued, now > oldest { queue.oldestWaitMs = Nanos.ms(now - oldest) }
+            queue.queuedSizes = pooled.sizes
+            if settings.mix.isEmpty {
+                queue.runAtAskedSize = m.runAt(workload: settings.workload, askedMs: settings.jobMs, now: now)
+            }
             queue.data = m.dataFigures(now: now)
             if let oldest = m.runWindow.first, now > oldest.at {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9

@@ -107,6 +107,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var mode: String
     public var workload: String
     public var job_ms: Double
+    /// Run time p50 of recent completed jobs of the workload and size asked for now (null: none yet, or a mix).
+    public var job_run_p50_ms: Double?
     public var rate: Double
     public var paused: Bool
     /// Live workers.
@@ -146,6 +148,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         mode = s.settings.mode.rawValue
         workload = s.settings.workloadLabel
         job_ms = s.settings.jobMs
+        job_run_p50_ms = s.queue.runAtAskedSize.count > 0 ? Self.round(s.queue.runAtAskedSize.p50, 3) : nil
         rate = s.settings.rate
         paused = s.settings.paused
         workers = s.liveWorkers

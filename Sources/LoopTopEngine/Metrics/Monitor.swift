@@ -196,6 +196,8 @@ struct Monitor {
     var copyWindow: TimedWindow
     /// Offloaded jobs that found their worker idle: submit → start.
     var pickupWindow: TimedWindow
+    /// Recent completed jobs with their asked size, for run-at-asked-size.
+    var sizedJobs: Deque<(at: UInt64, workload: String, askedMs: Double, run: UInt64)> = []
     /// Jobs with inputs in the window: when they ended, and bytes copied.
     var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
@@ -233,7 +235,7 @@ struct Monitor {
 
     mutating func resetStatistics(now: UInt64, busy: UInt64) {
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
-        copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll()
+        copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll(); sizedJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for id in tracks.keys {
@@ -281,6 +283,10 @@ struct Monitor {
             waitWindow.add(job.waitNanos, at: job.finishedAt)
             runWindow.add(job.runNanos, at: job.finishedAt)
             if let p = job.pickupNanos { pickupWindow.add(p, at: job.finishedAt) }
+            if job.outcome == .completed {
+                sizedJobs.append((job.finishedAt, job.workload, job.targetMs, job.runNanos))
+                if sizedJobs.count > 4_096 { sizedJobs.removeFirst() }
+            }
             interval.absorb(job)
             total.absorb(job)
             if job.inputBytes > 0 {
@@ -307,6 +313,15 @@ struct Monitor {
     }
 
     mutating func appendLog(_ event: EngineEvent) {
+        // "worker 3 spawned" then "worker 3 online" are one story: the line
+        // becomes "worker 3 online (ready in 0.21 ms)".
+        if event.kind == .workerReady, let id = event.workerID,
+           let i = log.lastIndex(where: { $0.kind == .workerSpawned && $0.workerID == id }) {
+            let ready = event.time > log[i].time ? event.time - log[i].time : 0
+            log[i] = EngineEvent(time: event.time, kind: .workerReady, workerID: id,
+                                 message: "worker \(id) online (spawned, ready in \(formatMs(ready)))")
+            return
+        }
         log.append(event)
         if log.count > logLength { log.removeFirst(log.count - logLength) }
     }
@@ -332,6 +347,17 @@ struct Monitor {
         let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
         stallCredit = (probeDue, sofar)
         return (sofar - reported, sofar)
+    }
+
+    /// Run times of recent completed jobs of `workload` asked at `askedMs`.
+    mutating func runAt(workload: String, askedMs: Double, now: UInt64) -> LatencySummary {
+        let cutoff = now > window ? now - window : 0
+        while let first = sizedJobs.first, first.at < cutoff { sizedJobs.removeFirst() }
+        var matching = TimedWindow(span: window)
+        for job in sizedJobs where job.workload == workload && abs(job.askedMs - askedMs) <= askedMs * 1e-9 {
+            matching.add(job.run, at: job.at)
+        }
+        return matching.summary()
     }
 
     /// Input hand-over figures over the recent window.

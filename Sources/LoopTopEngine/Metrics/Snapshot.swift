@@ -74,6 +74,13 @@ public struct QueueSnapshot: Sendable, Equatable {
     /// that found their worker idle, recent window. With the loop's
     /// hand-back (finish → the loop sees it) it is the whole hand-off.
     public var pickup = LatencySummary.empty
+    /// Run time of recent completed jobs of the workload and size asked for
+    /// now (recent window; empty with a mix): the measured size to show
+    /// beside the asked one.
+    public var runAtAskedSize = LatencySummary.empty
+    /// What the workers' queue holds, by workload and asked size, in queue
+    /// order of first appearance: after `[`, jobs of the old size still wait.
+    public var queuedSizes: [QueuedSize] = []
     /// How long the oldest queued job has waited so far, ms (0: none queued):
     /// jobs that never start are in no wait percentile.
     public var oldestWaitMs = 0.0
@@ -83,6 +90,19 @@ public struct QueueSnapshot: Sendable, Equatable {
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+}
+
+/// Jobs waiting in the queue of one workload and asked size.
+public struct QueuedSize: Sendable, Equatable, Codable {
+    public var workload: String
+    public var askedMs: Double
+    public var count: Int
+
+    public init(workload: String, askedMs: Double, count: Int) {
+        self.workload = workload
+        self.askedMs = askedMs
+        self.count = count
+    }
 }
 
 /// One worker as one frame shows it.
