@@ -92,7 +92,11 @@ public enum SizeCheck {
         public var askedMs: Double
         /// Wall time from start to end of the measured jobs, p50, ms.
         public var runP50Ms: Double
+        /// The thread's CPU time in the same jobs, p50, ms: what the sizer aims
+        /// at, and what run time is on a machine with a core to spare.
+        public var cpuP50Ms: Double
         public var errorPercent: Double { askedMs > 0 ? (runP50Ms - askedMs) / askedMs * 100 : 0 }
+        public var cpuErrorPercent: Double { askedMs > 0 ? (cpuP50Ms - askedMs) / askedMs * 100 : 0 }
     }
 
     /// Runs `warmup` jobs to learn from, then `jobs` measured ones, of `ms`
@@ -102,15 +106,22 @@ public enum SizeCheck {
         guard let workload = catalog.workload(named: name) else { return nil }
         var sizer = JobSizer()
         var walls: [Double] = []
+        var cpus: [Double] = []
         for i in 0..<(warmup + jobs) {
             let units = sizer.units(for: name, ms: ms, place: place, catalog: catalog)
             let cpu0 = selfCPUNanos()
             let wall = Calibration.measure(workload, units: units)
-            sizer.learn(workload: name, place: place, targetMs: ms, units: units, cpuNanos: selfCPUNanos() &- cpu0)
-            if i >= warmup { walls.append(Double(wall) / 1e6) }
+            let cpu = selfCPUNanos() &- cpu0
+            sizer.learn(workload: name, place: place, targetMs: ms, units: units, cpuNanos: cpu)
+            if i >= warmup {
+                walls.append(Double(wall) / 1e6)
+                cpus.append(Double(cpu) / 1e6)
+            }
         }
         walls.sort()
-        return Result(workload: name, place: place, askedMs: ms, runP50Ms: walls[walls.count / 2])
+        cpus.sort()
+        return Result(workload: name, place: place, askedMs: ms, runP50Ms: walls[walls.count / 2],
+                      cpuP50Ms: cpus[cpus.count / 2])
     }
 
     /// The same on a thread of its own, as a worker would run it.
