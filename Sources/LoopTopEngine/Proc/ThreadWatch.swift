@@ -79,9 +79,10 @@ final class ThreadWatch: @unchecked Sendable {
     func finish(tid: Int32) {
         let now = monotonicNow()
         let reading = ProcTasks.read(pid: pid, tid: tid)
+        let boot = ProcTasks.bootNanos()
         state.withLock { s in
             guard var entry = s.entries[tid] else { return }
-            if let reading { Self.update(&entry, with: reading, at: now) }
+            if let reading { Self.update(&entry, with: reading, at: now, boot: boot) }
             entry.ended = now
             s.entries[tid] = entry
             s.published[tid] = entry.figures
@@ -94,16 +95,16 @@ final class ThreadWatch: @unchecked Sendable {
     /// One pass over the live threads: reads each without holding the lock.
     func sweep() {
         let live = state.withLock { s -> [Int32] in s.entries.compactMap { $0.value.ended == nil ? $0.key : nil } }
-        var readings: [(TaskReading, UInt64)] = []
+        var readings: [(TaskReading, UInt64, UInt64)] = []
         readings.reserveCapacity(live.count)
         for tid in live {
-            if let r = ProcTasks.read(pid: pid, tid: tid) { readings.append((r, monotonicNow())) }
+            if let r = ProcTasks.read(pid: pid, tid: tid) { readings.append((r, monotonicNow(), ProcTasks.bootNanos())) }
         }
         let now = monotonicNow()
         state.withLock { s in
-            for (reading, at) in readings {
+            for (reading, at, boot) in readings {
                 guard var entry = s.entries[reading.tid], entry.ended == nil else { continue }
-                Self.update(&entry, with: reading, at: at)
+                Self.update(&entry, with: reading, at: at, boot: boot)
                 s.entries[reading.tid] = entry
                 s.published[reading.tid] = entry.figures
             }
@@ -115,11 +116,17 @@ final class ThreadWatch: @unchecked Sendable {
         }
     }
 
-    private static func update(_ entry: inout Entry, with reading: TaskReading, at now: UInt64) {
+    private static func update(_ entry: inout Entry, with reading: TaskReading, at now: UInt64, boot: UInt64) {
         if let previous = entry.previous, now > previous.at {
             entry.figures.recent = TaskRates(from: previous.reading, to: reading, seconds: Double(now - previous.at) / 1e9)
         }
-        entry.figures.total = wholeLife(reading, bornAt: entry.bornAt, now: now)
+        // The thread's age as /proc tells it (starttime): it includes any wait
+        // for a CPU before its first instruction, which schedstat counts too.
+        if let age = ProcTasks.age(of: reading, atBoot: boot) {
+            entry.figures.total = wholeLife(reading, bornAt: 0, now: age)
+        } else {
+            entry.figures.total = wholeLife(reading, bornAt: entry.bornAt, now: now)
+        }
         entry.figures.reading = reading
         entry.previous = (reading, now)
     }
