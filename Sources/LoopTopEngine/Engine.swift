@@ -105,10 +105,17 @@ public final class Engine: SnapshotSource {
                          settings: settingsBox, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
-        startWallSeconds = Engine.wallSeconds() - Double(monotonicNow() &- startedAt) / 1e9
+        startWallSeconds = Engine.wallSeconds()
         monitor = ConditionMutex(Monitor(start: startedAt, windowSeconds: configuration.windowSeconds,
                                 historyLength: configuration.historyLength))
-        tick(scopes: false)
+        // Until the first tick, a read sees an empty frame of this source.
+        var first = Snapshot()
+        first.source = info
+        first.time = startedAt
+        first.wallSeconds = startWallSeconds
+        first.settings = settingsBox.value
+        first.cores = Engine.cores
+        latest.withLock { $0 = first }
     }
 
     deinit { stop() }
@@ -355,7 +362,6 @@ public final class Engine: SnapshotSource {
     /// The newest frame the sampler (or a tick) made. A read: it changes nothing.
     public func snapshot(detailFor worker: Int?) -> Snapshot {
         var snap = latest.withLock { $0 }
-        if snap.time == 0 { snap = tick(scopes: false) }  // before the first tick: make one
         if let worker { fillDetail(&snap, worker: worker) }
         return snap
     }

@@ -10,6 +10,8 @@ extension Key {
         case KEY_NPAGE: return .pageDown
         case KEY_HOME: return .home
         case KEY_END: return .end
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
         case KEY_ENTER, 10, 13: return .enter
         case 27: return .escape
         case 3: return .interrupt

@@ -20,7 +20,6 @@ final class DashboardApp {
     private var live = Snapshot()
     private var frozen: Snapshot?
     private var glyphs = Glyphs.unicode
-    private var secondsOfDay: Double?
     /// Plays `options.lesson`, on this thread, with the snapshots' time.
     private let player: LessonPlayer?
     private var lessonStarted = false
@@ -28,6 +27,13 @@ final class DashboardApp {
     private var notices: [(notice: Notice, until: UInt64)] = []
     /// How long a notice stays on screen.
     static let noticeNanos: UInt64 = 6_000_000_000
+    /// Past frames of a live source, to rewind through (← →).
+    private var rewind: Timeline
+    /// The past frame shown (an index into `rewind`), nil when live.
+    private var rewindIndex: Int?
+    private var rewindShown: (index: Int, dropped: Int, snapshot: Snapshot)?
+    private var rewindDropped = 0
+    private var endingShown = false
 
     init(source: any SnapshotSource, options: DashboardOptions) {
         self.source = source
@@ -35,6 +41,8 @@ final class DashboardApp {
         let lessons = source.capabilities.contains(.lessons)
         keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil && lessons)
         player = lessons ? options.lesson.map { LessonPlayer(lesson: $0, source: source) } : nil
+        rewind = Timeline(limit: source is any SeekableSource ? 1 : options.rewindFrames)
+        if let line = options.startNotice { show(Notice(line, severity: .warn)) }
     }
 
     func run() -> Int32 {
@@ -96,6 +104,14 @@ final class DashboardApp {
                     // Curses has resized itself (its own SIGWINCH handler, or the
                     // resizeterm in resize(), which queues this key): just redraw.
                     break
+                case KEY_MOUSE:
+                    // A click on the lag graph jumps to that moment (rewind, replay).
+                    if let click = screen.mouseClick() {
+                        let snapshot = shown
+                        if let back = GraphClick.nanosBack(row: click.row, col: click.col, frame: makeFrame(snapshot), size: screen.size) {
+                            jump(to: snapshot.time &- min(snapshot.time, back))
+                        }
+                    }
                 case 26:  // ^Z: give the terminal back while stopped
                     suspend(screen)
                 case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT
@@ -114,7 +130,19 @@ final class DashboardApp {
     private func tick() {
         let capabilities = source.capabilities
         live = source.snapshot(detailFor: capabilities.contains(.workerDetail) ? state.detailWorker : nil)
-        secondsOfDay = live.wallSeconds > 0 ? Self.secondsOfDay(unix: live.wallSeconds) : nil
+        if !(source is any SeekableSource), rewind.entries.last?.snapshot.time != live.time {
+            rewind.append(live)
+            // Dropping the oldest frame moves every index down one.
+            let dropped = rewind.dropped - rewindDropped
+            rewindDropped = rewind.dropped
+            if let i = rewindIndex, dropped > 0 { rewindIndex = max(0, i - dropped) }
+        }
+        if !endingShown, case .exited(_, let message)? = source.ending {
+            // A watched program that ended: say so once, keep its last frame until q.
+            endingShown = true
+            notices.removeAll()
+            notices.append((Notice(message, severity: .warn), UInt64.max))
+        }
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {
@@ -136,7 +164,90 @@ final class DashboardApp {
         }
     }
 
-    private var shown: Snapshot { state.frozen ? (frozen ?? live) : live }
+    private var shown: Snapshot {
+        if let i = rewindIndex { return rewindFrame(i) }
+        return state.frozen ? (frozen ?? live) : live
+    }
+
+    /// A past frame, rebuilt once while it is shown.
+    private func rewindFrame(_ i: Int) -> Snapshot {
+        if let cached = rewindShown, cached.index == i, cached.dropped == rewind.dropped { return cached.snapshot }
+        let snapshot = rewind.frame(at: min(i, rewind.count - 1))
+        rewindShown = (i, rewind.dropped, snapshot)
+        return snapshot
+    }
+
+    /// The header's mark for where in time the frame is.
+    private var timeMark: String? {
+        if let replay = source as? any SeekableSource { return TimeMark.replay(replay.playback) }
+        guard let i = rewindIndex else { return nil }
+        return TimeMark.rewind(Double(live.time &- rewindFrame(i).time) / 1e9)
+    }
+
+    /// The keys that move through time, before the key map: a replay's
+    /// (space ← → PgUp PgDn Home End < >), or the live rewind (← → Home End
+    /// Esc). True if the key was one of them.
+    private func handleTimeKey(_ key: Key) -> Bool {
+        guard !state.helpVisible else { return false }
+        if let replay = source as? any SeekableSource {
+            let move: PlaybackMove?
+            switch key {
+            case .character(" "): move = .togglePlay
+            case .left: move = .step(-1)
+            case .right: move = .step(1)
+            case .pageUp: move = .jump(-10)
+            case .pageDown: move = .jump(10)
+            case .home: move = .toStart
+            case .end: move = .toEnd
+            case .character("<"), .character(","): move = .scaleSpeed(0.5)
+            case .character(">"), .character("."): move = .scaleSpeed(2)
+            default: move = nil
+            }
+            guard let move else { return false }
+            replay.seek(move)
+            live = source.snapshot(detailFor: state.detailWorker)
+            if state.frozen { frozen = live }
+            return true
+        }
+        let last = rewind.count - 1
+        guard last >= 0 else { return false }
+        switch key {
+        case .left:
+            rewindIndex = max(0, (rewindIndex ?? last) - 1)
+        case .right:
+            guard let i = rewindIndex else { return true }
+            rewindIndex = i + 1 >= last ? nil : i + 1
+        case .pageUp, .pageDown:
+            guard let i = rewindIndex else { return false }
+            let now = rewind.entries[i].snapshot.time
+            let target = key == .pageUp ? now &- min(now, 10_000_000_000) : now &+ 10_000_000_000
+            let j = rewind.index(atOrBefore: target) ?? 0
+            rewindIndex = j >= last ? nil : j
+        case .home:
+            guard rewindIndex != nil else { return false }
+            rewindIndex = 0
+        case .end:
+            guard rewindIndex != nil else { return false }
+            rewindIndex = nil
+        case .escape:
+            // The topmost overlay or view closes first; then the rewind ends.
+            guard rewindIndex != nil, state.detailWorker == nil else { return false }
+            rewindIndex = nil
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Jumps the rewind (or a replay) to the frame at engine time `time`.
+    func jump(to time: UInt64) {
+        if let replay = source as? any SeekableSource {
+            replay.seek(.toTime(time))
+            return
+        }
+        guard let j = rewind.index(atOrBefore: time) else { return }
+        rewindIndex = j >= rewind.count - 1 ? nil : j
+    }
 
     private func draw(_ screen: CursesScreen) {
         let snapshot = shown
@@ -149,10 +260,14 @@ final class DashboardApp {
 
     private func makeFrame(_ snapshot: Snapshot) -> Frame {
         let lesson = player.flatMap { lessonStarted ? LessonStatus(player: $0, now: live.time) : nil }
+        // The event log's clock is the source's: a replayed or rewound frame shows its own time of day.
+        let secondsOfDay = snapshot.wallSeconds > 0 ? Self.secondsOfDay(unix: snapshot.wallSeconds) : nil
         var frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
                           secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
                           notices: notices.map(\.notice))
         frame.capabilities = source.capabilities
+        frame.timeMark = timeMark
+        frame.sourceKeys = Self.timeKeys(source: source, glyphs: glyphs)
         return frame
     }
 
@@ -163,8 +278,22 @@ final class DashboardApp {
         if notices.count > 2 { notices.removeFirst(notices.count - 2) }
     }
 
+    /// The keys that move through time, as the help lists them.
+    static func timeKeys(source: any SnapshotSource, glyphs: Glyphs) -> [(keys: String, meaning: String)] {
+        let left = glyphs.left, right = glyphs.right
+        if source is any SeekableSource {
+            return [("space", "replay: pause / play"), ("\(left) \(right)", "one frame back / forward (pauses)"),
+                    ("PgUp PgDn", "10 s back / forward"), ("Home End", "first / last frame"),
+                    ("<  >", "halve / double the speed")]
+        }
+        return [("\(left) \(right)", "rewind: a frame back / forward (10 min kept; the engine runs on)"),
+                ("Home End", "while rewound: oldest frame / back to live"),
+                ("Esc", "closes detail and help first, then leaves the rewind")]
+    }
+
     /// Applies one key; true if it asks to quit.
     private func handle(_ key: Key, screen: CursesScreen) -> Bool {
+        if handleTimeKey(key) { return false }
         guard let action = keyMap.action(for: key) else { return false }
         if !state.helpVisible, let missing = KeyMap.needs(action), !source.capabilities.contains(missing) {
             show(Notice(Self.unsupported(missing, source: source.info)))

@@ -58,7 +58,7 @@ public struct KeyMap: Sendable {
         case .enter: return .openDetail
         case .escape: return .back
         case .interrupt: return .quit
-        case .other: return nil
+        case .other, .left, .right: return nil
         case .character(let c): return action(for: c)
         }
     }

@@ -2,7 +2,7 @@
 enum FooterView {
     static func render(_ canvas: Canvas, frame: Frame) {
         let g = frame.glyphs
-        let hints: [(String, String)]
+        var hints: [(String, String)]
         if frame.state.helpVisible {
             hints = [("any key", "closes the help"), ("q", "quit")]
         } else if frame.state.detailWorker != nil {
@@ -17,6 +17,11 @@ enum FooterView {
                      ("{ }", "rate"), ("space", frame.snapshot.settings.paused ? "resume" : "pause"),
                      ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("\(g.up)\(g.down)", "select"),
                      (g.enter, "detail"), ("B", "burst"), ("x", "fault"), ("r", "reset")]
+        }
+        if frame.capabilities.contains(.seek), !frame.state.helpVisible {
+            hints = [("space", "play/pause"), ("\(g.left) \(g.right)", "frame"), ("PgUp PgDn", "10 s"), ("< >", "speed")] + hints
+        } else if frame.timeMark != nil, !frame.state.helpVisible {
+            hints = [("\(g.left) \(g.right)", "frame"), ("End", "live"), ("Esc", "live")] + hints
         }
         var spans: [Span] = [Span(" ")]
         var used = 1
