@@ -262,6 +262,8 @@ public final class Engine: Sendable {
             snap.uptimeSeconds = Double(now &- startedAt) / 1e9
             snap.settings = settings
             snap.workloads = catalog.names
+            snap.commands = catalog.commandLines
+            snap.windowSeconds = configuration.windowSeconds
             snap.cores = Engine.cores
             snap.autoRespawn = pooled.autoRespawn
             snap.jobs = pooled.counts

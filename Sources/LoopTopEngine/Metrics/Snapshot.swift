@@ -195,6 +195,12 @@ public struct Snapshot: Sendable, Equatable {
     public var settings = EngineSettings()
     /// Names of the workloads one can switch to.
     public var workloads: [String] = []
+    /// Workloads that run an external command, by name: the command line
+    /// (each job is one run of it, whatever the job size).
+    public var commands: [String: String] = [:]
+    /// The recent window most figures cover (percentiles, busy shares,
+    /// a worker's recent jobs), seconds.
+    public var windowSeconds = 5.0
     /// CPU cores the OS offers this process.
     public var cores = 1
     /// Workers alive (starting, idle, running; not stopping or ended).

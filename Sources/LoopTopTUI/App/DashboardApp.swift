@@ -22,6 +22,10 @@ final class DashboardApp {
     /// Plays `options.lesson`, on this thread, with the snapshots' time.
     private let player: LessonPlayer?
     private var lessonStarted = false
+    /// Reads escape sequences curses leaves as bytes (Home under xterm-256color in tmux).
+    private var keys = KeyDecoder()
+    /// Every event seen, beyond the engine's last 200, for the event log to scroll over.
+    private var history = EventHistory()
     /// The UI's own messages, each until its monotonic deadline.
     private var notices: [(notice: Notice, until: UInt64)] = []
     /// How long a notice stays on screen.
@@ -30,8 +34,9 @@ final class DashboardApp {
     init(engine: Engine, options: DashboardOptions) {
         self.engine = engine
         self.options = options
-        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil)
-        player = options.lesson.map { LessonPlayer(lesson: $0, engine: engine) }
+        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil, specFile: options.specPath != nil)
+        // A step stays on screen as long as its caption takes to read.
+        player = options.lesson.map { LessonPlayer(lesson: $0, engine: engine, readsCaptions: true) }
     }
 
     func run() -> Int32 {
@@ -98,9 +103,15 @@ final class DashboardApp {
                 case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT
                     exitCode = 128 + SIGQUIT
                 default:
-                    if handle(Key.curses(code), screen: screen) { exitCode = Key.curses(code) == .interrupt ? 128 + SIGINT : 0 }
+                    for key in keys.feed(code) where exitCode == nil {
+                        if handle(key, screen: screen) { exitCode = key == .interrupt ? 128 + SIGINT : 0 }
+                    }
                 }
                 redraw = true
+            }
+            // Nothing more waiting: an Esc alone was the Esc key.
+            for key in keys.flush() where exitCode == nil {
+                if handle(key, screen: screen) { exitCode = 0 }
             }
             if redraw && exitCode == nil { draw(screen) }
         }
@@ -112,6 +123,7 @@ final class DashboardApp {
         // Interval and whole-run percentiles only when a lesson checks them.
         live = engine.snapshot(detailFor: state.detailWorker, scopes: player != nil)
         secondsOfDay = Self.secondsOfDay()
+        history.merge(live.log)
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {
@@ -139,6 +151,8 @@ final class DashboardApp {
         let snapshot = shown
         var frame = makeFrame(snapshot)
         state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, frame: frame))
+        state.fitLog(lines: LogLine.fold(frame.events).count,
+                     visible: DashboardRenderer.focusedLogRows(size: screen.size, frame: frame))
         frame.state = state
         DashboardRenderer.render(frame, on: screen)
         screen.present()
@@ -146,9 +160,14 @@ final class DashboardApp {
 
     private func makeFrame(_ snapshot: Snapshot) -> Frame {
         let lesson = player.flatMap { lessonStarted ? LessonStatus(player: $0, now: live.time) : nil }
-        return Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
-                     secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
-                     notices: notices.map(\.notice))
+        // Frozen, the log stops where the frozen frame does.
+        let events = state.frozen ? history.events.filter { $0.time <= snapshot.time } : history.events
+        var frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
+                          secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
+                          notices: notices.map(\.notice), history: events,
+                          liveSettings: state.frozen ? live.settings : nil)
+        frame.specFile = options.specPath != nil
+        return frame
     }
 
     private func show(_ notice: Notice) {
@@ -164,7 +183,9 @@ final class DashboardApp {
         if !state.helpVisible, handleAppAction(action, screen: screen) { return false }
         let snapshot = shown
         let wasFrozen = state.frozen
-        let visible = DashboardRenderer.workerRows(size: screen.size, frame: makeFrame(snapshot))
+        let frame = makeFrame(snapshot)
+        let visible = state.logFocused ? DashboardRenderer.focusedLogRows(size: screen.size, frame: frame)
+            : DashboardRenderer.workerRows(size: screen.size, frame: frame)
         if let command = state.apply(action, workers: snapshot.workers, visibleRows: visible) {
             engine.send(command)
         }
