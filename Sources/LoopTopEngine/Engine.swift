@@ -38,11 +38,15 @@ public final class Engine: SnapshotSource {
         /// Ticks a second of the engine's own sampler, which makes the frame
         /// ``snapshot(detailFor:)`` reads; 0 runs none (the caller ticks).
         public var samplesPerSecond: Double = 10
+        /// How often looptop's own threads are read from /proc/self/task
+        /// (run-queue wait, context switches), seconds; 0: never.
+        public var threadReadSeconds: Double
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
                     clock: any EngineClock = SystemClock(), windowSeconds: Double = 5,
-                    historyLength: Int = 600, recordJobEvents: Bool = true, workerSpinMicros: Double = 20) {
+                    historyLength: Int = 600, recordJobEvents: Bool = true, workerSpinMicros: Double = 20,
+                    threadReadSeconds: Double = 1) {
             self.workers = workers
             self.queueCapacity = queueCapacity
             self.settings = settings
@@ -53,6 +57,7 @@ public final class Engine: SnapshotSource {
             self.historyLength = historyLength
             self.recordJobEvents = recordJobEvents
             self.workerSpinMicros = workerSpinMicros
+            self.threadReadSeconds = threadReadSeconds
         }
     }
 
@@ -66,6 +71,8 @@ public final class Engine: SnapshotSource {
     let jobIDs = JobIDs()
     let pool: WorkerPool
     let loop: EventLoop
+    /// Reads the loop's and the workers' threads from /proc on its own thread.
+    let watch: ThreadWatch
     private let monitor: ConditionMutex<Monitor>
     let phase = ConditionMutex<Phase>(.created)
     let startedAt: UInt64
@@ -96,12 +103,14 @@ public final class Engine: SnapshotSource {
         // The loop is made after the pool, and the pool posts completions to
         // it; this box breaks the cycle.
         let loopRef = LoopReference()
-        pool = WorkerPool(capacity: configuration.queueCapacity, clock: clock, events: events,
+        let watch = ThreadWatch(periodSeconds: configuration.threadReadSeconds)
+        self.watch = watch
+        pool = WorkerPool(watch: watch, capacity: configuration.queueCapacity, clock: clock, events: events,
                           recordJobEvents: configuration.recordJobEvents,
                           spinMicros: configuration.workerSpinMicros,
                           onCompletion: { loopRef.loop?.post($0) })
         pool.setAutoRespawn(configuration.autoRespawn)
-        loop = EventLoop(clock: clock, pool: pool, samples: samples, events: events,
+        loop = EventLoop(watch: watch, clock: clock, pool: pool, samples: samples, events: events,
                          settings: settingsBox, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
@@ -128,6 +137,7 @@ public final class Engine: SnapshotSource {
             return true
         }
         guard first else { return }
+        watch.start()
         loop.start()
         pool.spawn(configuration.workers)
         startSampler()
@@ -175,6 +185,7 @@ public final class Engine: SnapshotSource {
         stopSampler()
         loop.stop()
         pool.shutdown()
+        watch.stop()
     }
 
     /// The settings in force now.
@@ -331,6 +342,8 @@ public final class Engine: SnapshotSource {
             }
         }
         pool.reap()
+        r.sched = watch.figures()
+        r.loopTid = loop.tid.load(ordering: .relaxed)
         r.probeDue = loop.probeDueAt.load(ordering: .acquiring)
         r.loopJob = loop.currentJob.withLock { $0 }
         r.loopJobProgress = r.loopJob == nil ? nil : loop.flags.progress
@@ -345,6 +358,8 @@ public final class Engine: SnapshotSource {
         r.requestsShed = loop.requestsShed.load(ordering: .relaxed)
         r.settings = settingsBox.value
         r.workloads = catalog.names
+        r.commands = catalog.commandLines
+        r.windowSeconds = configuration.windowSeconds
         r.cores = Engine.cores
         r.source = info
         r.wallSeconds = startWallSeconds + Double(now &- startedAt) / 1e9
@@ -371,6 +386,10 @@ public final class Engine: SnapshotSource {
     public func observeTicks(_ body: (@Sendable (Snapshot, ScopeDelta) -> Void)?) {
         ticking.withLock { _ in observer.withLock { $0 = body } }
     }
+
+    /// Reads the loop's and workers' threads from /proc now, on the calling
+    /// thread (the reader thread does it once a period anyway).
+    public func readThreadsNow() { watch.sweep() }
 
     /// Terminates worker `id` and waits until its thread has been joined.
     /// Returns false if it did not end within `timeoutMs`.

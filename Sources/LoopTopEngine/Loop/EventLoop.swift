@@ -96,8 +96,14 @@ final class EventLoop: @unchecked Sendable {
     static let requestBacklogLimit = 100_000
     let requestsShed = Atomic<UInt64>(0)
 
-    init(clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
+    /// Where the loop thread registers itself for /proc figures.
+    let watch: ThreadWatch
+    /// The loop thread's kernel id, once it runs (0 before).
+    let tid = Atomic<Int32>(0)
+
+    init(watch: ThreadWatch = ThreadWatch(periodSeconds: 0), clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
          settings: SettingsBox, jobIDs: JobIDs) {
+        self.watch = watch
         self.clock = clock
         self.pool = pool
         self.samples = samples
@@ -172,6 +178,10 @@ final class EventLoop: @unchecked Sendable {
     // MARK: The loop thread
 
     private func run() {
+        let me = currentTID()
+        tid.store(me, ordering: .relaxed)
+        watch.register(tid: me)
+        defer { watch.finish(tid: me) }
         let start = clock.now()
         current = settings.value
         requestIterations = catalog.spinIterations(forMicros: current.requestMicros)

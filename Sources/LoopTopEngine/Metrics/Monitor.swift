@@ -64,6 +64,21 @@ struct TimedWindow {
         return best
     }
 
+    /// Late time past each threshold of the lag samples in the window (each
+    /// value a lag, at the time its timer fired), counted from `notBefore` on.
+    func lateNanos(notBefore: UInt64) -> LateNanos {
+        var late = LateNanos()
+        var i = start
+        while i < times.count {
+            // Samples under the smallest threshold add nothing: skip the arithmetic.
+            if values[i] > LateNanos.thresholds.0 {
+                late = late + LateNanos.of(lag: values[i], firedAt: times[i], notBefore: notBefore)
+            }
+            i += 1
+        }
+        return late
+    }
+
     /// p50 / p99 / max of the window, exactly (the window is small).
     func summary() -> LatencySummary {
         guard count > 0 else { return .empty }
@@ -117,6 +132,8 @@ struct ScopeFigures {
     var inputJobs: UInt64 = 0
     var copiedBytes: UInt64 = 0
     var allocatedBytes: UInt64 = 0
+    /// Time the loop was late past each threshold, from lag samples that fired in this scope.
+    var late = LateNanos()
 
     mutating func absorb(_ job: JobRecord) {
         wait.record(nanos: job.waitNanos)
@@ -133,10 +150,12 @@ struct ScopeFigures {
         busyAtStart = busy
     }
 
-    func figures(now: UInt64, busy: UInt64) -> IntervalFigures {
+    /// `lateInProgress`: late time of a stall still going on that belongs to this scope.
+    func figures(now: UInt64, busy: UInt64, lateInProgress: LateNanos = LateNanos()) -> IntervalFigures {
         let span = now &- start
         var figures = IntervalFigures()
         figures.seconds = Double(span) / 1e9
+        figures.lateShare = (late + lateInProgress).share(of: span)
         figures.lag = lag.summary
         figures.requestLatency = requests.summary
         figures.requestsCompleted = requests.histogram.totalCount
@@ -198,6 +217,10 @@ struct Monitor {
     var lastRejected: UInt64 = 0
     var rejectedReportedAt: UInt64 = 0
     var lagSinceLastSnapshot: UInt64 = 0
+    /// The part of a stall still in progress (its probe due at `due`) that
+    /// closed intervals have already reported: when its probe fires, the
+    /// open interval gets only the rest.
+    var stallCredit: (due: UInt64, late: LateNanos)?
 
     init(start: UInt64, windowSeconds: Double, historyLength: Int) {
         startedAt = start
@@ -231,6 +254,7 @@ struct Monitor {
         total = ScopeFigures(start: now, busy: busy)
         tick = ScopeFigures(start: now, busy: busy)
         resetSinceTick = true
+        stallCredit = nil
     }
 
     mutating func absorb(_ sample: LoopSample) {
@@ -241,6 +265,17 @@ struct Monitor {
             total.lag.record(nanos: sample.value)
             tick.lag.record(nanos: sample.value)
             lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
+            if sample.value > LateNanos.thresholds.0 {
+                let late = LateNanos.of(lag: sample.value, firedAt: sample.at)
+                total.late = total.late + late
+                tick.late = tick.late + late
+                var rest = late
+                if let credit = stallCredit, credit.due == sample.at &- sample.value {
+                    rest = late - credit.late
+                    stallCredit = nil
+                }
+                interval.late = interval.late + rest
+            }
         case .request:
             requestWindow.add(sample.value, at: sample.at)
             interval.requests.record(nanos: sample.value)
@@ -284,6 +319,39 @@ struct Monitor {
     mutating func appendLog(_ event: EngineEvent) {
         log.append(event)
         if log.count > logLength { log.removeFirst(log.count - logLength) }
+    }
+
+    /// Late shares over the recent window, counting a stall in progress
+    /// (probe due at `probeDue`, `stall` ns ago). The window starts at most
+    /// `window` ago, and not before the run (or the last reset) began.
+    func lateShare(now: UInt64, stall: UInt64) -> LateShare {
+        let origin = Swift.max(total.start, now > window ? now - window : 0)
+        var late = lagWindow.lateNanos(notBefore: origin)
+        if stall > 0 { late = late + LateNanos.of(lag: stall, firedAt: now, notBefore: origin) }
+        return late.share(of: now &- origin)
+    }
+
+    /// The in-progress stall's late time not yet reported, as
+    /// ``lateInProgressForInterval(now:probeDue:stall:)`` would return it,
+    /// without closing anything (a frame that does not close the interval).
+    func lateInProgressPeek(now: UInt64, probeDue: UInt64, stall: UInt64) -> (interval: LateNanos, total: LateNanos) {
+        guard stall > 0 else { return (LateNanos(), LateNanos()) }
+        let sofar = LateNanos.of(lag: stall, firedAt: now)
+        let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
+        return (sofar - reported, sofar)
+    }
+
+    /// Closes the interval's late figures: returns the in-progress stall's
+    /// late time not yet reported, and remembers it as reported.
+    mutating func lateInProgressForInterval(now: UInt64, probeDue: UInt64, stall: UInt64) -> (interval: LateNanos, total: LateNanos) {
+        guard stall > 0 else {
+            stallCredit = nil
+            return (LateNanos(), LateNanos())
+        }
+        let sofar = LateNanos.of(lag: stall, firedAt: now)
+        let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
+        stallCredit = (probeDue, sofar)
+        return (sofar - reported, sofar)
     }
 
     /// Input hand-over figures over the recent window.

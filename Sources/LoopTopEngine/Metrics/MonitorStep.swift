@@ -29,7 +29,13 @@ struct EngineReadings {
     var requestsShed: UInt64 = 0
     var settings = EngineSettings()
     var workloads: [String] = []
+    /// Workloads that run an external command: their command lines.
+    var commands: [String: String] = [:]
+    var windowSeconds = 5.0
     var cores = 1
+    /// looptop's own threads as /proc read them, by tid; the loop's tid.
+    var sched: [Int32: ThreadFigures] = [:]
+    var loopTid: Int32 = 0
     var source = SourceInfo(kind: .engine, title: "engine")
     /// Unix time of `now`, seconds.
     var wallSeconds = 0.0
@@ -57,6 +63,8 @@ extension Monitor {
         snap.uptimeSeconds = Double(now &- startedAt) / 1e9
         snap.settings = r.settings
         snap.workloads = r.workloads
+        snap.commands = r.commands
+        snap.windowSeconds = r.windowSeconds
         snap.cores = r.cores
         snap.autoRespawn = r.autoRespawn
         snap.jobs = r.counts
@@ -71,6 +79,7 @@ extension Monitor {
         var loopSnap = LoopSnapshot()
         loopSnap.lag = lagWindow.summary()
         loopSnap.stallMs = Nanos.ms(stall)
+        loopSnap.lateShare = lateShare(now: now, stall: stall)
         loopSnap.lagRecentMaxMs = Nanos.ms(max(stall, lagWindow.max(since: now &- recentMaxSpan)))
         loopSnap.requestLatency = requestWindow.summary()
         loopSnap.requestsCompleted = r.requestsCompleted
@@ -79,6 +88,9 @@ extension Monitor {
         loopSnap.currentJob = r.loopJob
         loopSnap.currentJobProgress = r.loopJob == nil ? nil : r.loopJobProgress
         loopSnap.handback = handbackWindow.summary()
+        loopSnap.tid = r.loopTid
+        loopSnap.thread = r.sched[r.loopTid]?.recent
+        loopSnap.threadTotal = r.sched[r.loopTid]?.total
         busySamples.append((now, busy, r.requestsCompleted))
         while let first = busySamples.first, busySamples.count > 2, now &- first.at > window {
             busySamples.removeFirst()
@@ -156,6 +168,16 @@ extension Monitor {
                 endReason: record.endReason, activity: track.activity.asArray,
                 run: track.runWindow.summary())
             if record.current != nil { worker.progress = record.flags.progress }
+            if record.tid != 0, let figures = r.sched[record.tid] {
+                // An ended thread has no recent rates: it no longer runs.
+                worker.sched = record.state.isLive ? figures.recent : nil
+                worker.schedTotal = figures.total
+            }
+            if let ready = record.readyAt {
+                let end = record.state.isLive ? now : (record.endedAt ?? now)
+                if end > ready { worker.busyTotal = min(1, Double(busyTotal) / Double(end - ready)) }
+            }
+            if busyTotal > 0 { worker.cpuPerWallTotal = min(1.5, Double(cpu) / Double(busyTotal)) }
             workers.append(worker)
         }
         let known = Set(r.workers.map(\.record.id))
@@ -172,8 +194,11 @@ extension Monitor {
             rejectedReportedAt = now
         }
 
-        snap.interval = interval.figures(now: now, busy: busy)
-        snap.total = total.figures(now: now, busy: busy)
+        let late = closingInterval
+            ? lateInProgressForInterval(now: now, probeDue: r.probeDue, stall: stall)
+            : lateInProgressPeek(now: now, probeDue: r.probeDue, stall: stall)
+        snap.interval = interval.figures(now: now, busy: busy, lateInProgress: late.interval)
+        snap.total = total.figures(now: now, busy: busy, lateInProgress: late.total)
         if closingInterval { interval = ScopeFigures(start: now, busy: busy) }
         lastDelta = ScopeDelta(tick, end: now, busy: busy, reset: resetSinceTick)
         tick = ScopeFigures(start: now, busy: busy)

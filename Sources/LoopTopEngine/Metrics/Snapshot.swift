@@ -25,6 +25,9 @@ public struct LoopSnapshot: Sendable, Equatable, Codable {
     public var lagRecentMaxMs = 0.0
     /// How overdue the probe is right now (0 unless the loop is blocked).
     public var stallMs = 0.0
+    /// Share of wall time the loop was late by more than 10, 50 and 100 ms,
+    /// over the recent window, counting a stall in progress.
+    public var lateShare = LateShare.zero
     /// Share of wall time the loop was busy, 0…1, over the recent window.
     public var utilization = 0.0
     /// Requests served per second over the recent window.
@@ -43,6 +46,12 @@ public struct LoopSnapshot: Sendable, Equatable, Codable {
     public var currentJobProgress: Double?
     /// Offloaded results' trip back (worker done → loop callback), recent window.
     public var handback = LatencySummary.empty
+    /// The loop thread's kernel id (0 before it ran).
+    public var tid: Int32 = 0
+    /// The loop thread as /proc reads over the last ~1 s (nil until first read).
+    public var thread: TaskRates?
+    /// The same over the loop thread's whole life.
+    public var threadTotal: TaskRates?
     /// Recent history, one value per snapshot, oldest first: max lag (ms).
     public var lagHistory: [Double] = []
     /// Recent history, one value per snapshot, oldest first: utilization (0…1).
@@ -100,6 +109,15 @@ public struct WorkerSnapshot: Sendable, Equatable, Codable, Identifiable {
     public var activity: [Double]
     /// Its last jobs, newest last (filled for the worker asked for in detail).
     public var recentJobs: [JobRecord]
+    /// The thread as /proc/self/task/TID reads over the last ~1 s: CPU,
+    /// run-queue wait share, switches per second (nil until first read).
+    public var sched: TaskRates? = nil
+    /// The same over the thread's whole life (cumulative counters / lifetime).
+    public var schedTotal: TaskRates? = nil
+    /// Share of its life since it was ready spent running jobs, 0…1.
+    public var busyTotal = 0.0
+    /// CPU time over busy wall time, over its whole life.
+    public var cpuPerWallTotal = 0.0
     /// Run-time distribution (filled for the worker asked for in detail).
     public var runHistogram: [HistogramBar]
     public var run: LatencySummary
@@ -161,6 +179,8 @@ public struct IntervalFigures: Sendable, Equatable, Codable {
     public var seconds = 0.0
     public var data = DataFigures()
     public var lag = LatencySummary.empty
+    /// Share of this span the loop was late by more than 10, 50, 100 ms.
+    public var lateShare = LateShare.zero
     public var requestLatency = LatencySummary.empty
     public var requestsCompleted: UInt64 = 0
     public var utilization = 0.0
@@ -199,6 +219,12 @@ public struct Snapshot: Sendable, Equatable, Codable {
     public var settings = EngineSettings()
     /// Names of the workloads one can switch to.
     public var workloads: [String] = []
+    /// Workloads that run an external command, by name: the command line
+    /// (each job is one run of it, whatever the job size).
+    public var commands: [String: String] = [:]
+    /// The recent window most figures cover (percentiles, busy shares,
+    /// a worker's recent jobs), seconds.
+    public var windowSeconds = 5.0
     /// CPU cores the OS offers this process.
     public var cores = 1
     /// Workers alive (starting, idle, running; not stopping or ended).

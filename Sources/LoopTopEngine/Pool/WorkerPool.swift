@@ -98,10 +98,14 @@ final class WorkerPool: @unchecked Sendable {
     /// an idle pool pays it once per idle spell. 0 sleeps at once.
     let spinNanos: UInt64
 
-    init(capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
+    /// Where each worker thread registers itself for /proc figures.
+    let watch: ThreadWatch
+
+    init(watch: ThreadWatch = ThreadWatch(periodSeconds: 0), capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
          recordJobEvents: Bool = true, spinMicros: Double = 20,
          onCompletion: @escaping @Sendable (JobCompletion) -> Void) {
         spinNanos = Nanos.fromMs(spinMicros / 1000)
+        self.watch = watch
         state = ConditionMutex(PoolState(capacity: max(1, capacity)))
         self.clock = clock
         self.events = events
@@ -339,6 +343,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private func workerMain(id: Int) {
         let tid = currentTID()
+        watch.register(tid: tid)
         var finished: (record: JobRecord, busy: UInt64)?
         let readyAt = clock.now()
         var announcedReady = false
@@ -450,6 +455,7 @@ final class WorkerPool: @unchecked Sendable {
     private func exit(id: Int, fault: Bool, reason: String, job: JobRecord?) {
         let now = clock.now()
         let cpu = selfCPUNanos()
+        watch.finish(tid: currentTID())
         if fault {
             events.push(EngineEvent(time: now, kind: .workerError, workerID: id, job: job,
                                     message: "worker \(id) error: \(reason)"))

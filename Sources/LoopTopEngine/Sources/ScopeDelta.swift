@@ -47,6 +47,8 @@ public struct ScopeDelta: Sendable, Equatable, Codable {
     public var inputJobs: UInt64 = 0
     public var copiedBytes: UInt64 = 0
     public var allocatedBytes: UInt64 = 0
+    /// Time the loop was late by more than 10, 50, 100 ms, ns (lag samples of the tick).
+    public var late: [UInt64] = [0, 0, 0]
     /// The statistics were reset at `start` (the whole-run figures start again).
     public var reset = false
 
@@ -65,6 +67,7 @@ public struct ScopeDelta: Sendable, Equatable, Codable {
         inputJobs = scope.inputJobs
         copiedBytes = scope.copiedBytes
         allocatedBytes = scope.allocatedBytes
+        late = [scope.late.over10, scope.late.over50, scope.late.over100]
         self.reset = reset
     }
 }
@@ -109,5 +112,6 @@ extension ScopeFigures {
         inputJobs += d.inputJobs
         copiedBytes += d.copiedBytes
         allocatedBytes += d.allocatedBytes
+        if d.late.count == 3 { late = late + LateNanos(over10: d.late[0], over50: d.late[1], over100: d.late[2]) }
     }
 }

@@ -23,6 +23,10 @@ final class DashboardApp {
     /// Plays `options.lesson`, on this thread, with the snapshots' time.
     private let player: LessonPlayer?
     private var lessonStarted = false
+    /// Reads escape sequences curses leaves as bytes (Home under xterm-256color in tmux).
+    private var keys = KeyDecoder()
+    /// Every event seen, beyond the engine's last 200, for the event log to scroll over.
+    private var history = EventHistory()
     /// The UI's own messages, each until its monotonic deadline.
     private var notices: [(notice: Notice, until: UInt64)] = []
     /// How long a notice stays on screen.
@@ -39,8 +43,9 @@ final class DashboardApp {
         self.source = source
         self.options = options
         let lessons = source.capabilities.contains(.lessons)
-        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil && lessons)
-        player = lessons ? options.lesson.map { LessonPlayer(lesson: $0, source: source) } : nil
+        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil && lessons, specFile: options.specPath != nil)
+        // A step stays on screen as long as its caption takes to read.
+        player = lessons ? options.lesson.map { LessonPlayer(lesson: $0, source: source, readsCaptions: true) } : nil
         rewind = Timeline(limit: source is any SeekableSource ? 1 : options.rewindFrames)
         if let line = options.startNotice { show(Notice(line, severity: .warn)) }
     }
@@ -117,9 +122,15 @@ final class DashboardApp {
                 case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT
                     exitCode = 128 + SIGQUIT
                 default:
-                    if handle(Key.curses(code), screen: screen) { exitCode = Key.curses(code) == .interrupt ? 128 + SIGINT : 0 }
+                    for key in keys.feed(code) where exitCode == nil {
+                        if handle(key, screen: screen) { exitCode = key == .interrupt ? 128 + SIGINT : 0 }
+                    }
                 }
                 redraw = true
+            }
+            // Nothing more waiting: an Esc alone was the Esc key.
+            for key in keys.flush() where exitCode == nil {
+                if handle(key, screen: screen) { exitCode = 0 }
             }
             if redraw && exitCode == nil { draw(screen) }
         }
@@ -143,6 +154,7 @@ final class DashboardApp {
             notices.removeAll()
             notices.append((Notice(message, severity: .warn), UInt64.max))
         }
+        history.merge(live.log)
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {
@@ -188,7 +200,9 @@ final class DashboardApp {
     /// (space ← → PgUp PgDn Home End < >), or the live rewind (← → Home End
     /// Esc). True if the key was one of them.
     private func handleTimeKey(_ key: Key) -> Bool {
+        // The help takes any key; the focused log scrolls with PgUp PgDn Home End.
         guard !state.helpVisible else { return false }
+        if state.logFocused, [.pageUp, .pageDown, .home, .end, .up, .down].contains(key) { return false }
         if let replay = source as? any SeekableSource {
             let move: PlaybackMove?
             switch key {
@@ -231,7 +245,7 @@ final class DashboardApp {
             rewindIndex = nil
         case .escape:
             // The topmost overlay or view closes first; then the rewind ends.
-            guard rewindIndex != nil, state.detailWorker == nil else { return false }
+            guard rewindIndex != nil, state.detailWorker == nil, !state.logFocused else { return false }
             rewindIndex = nil
         default:
             return false
@@ -253,6 +267,8 @@ final class DashboardApp {
         let snapshot = shown
         var frame = makeFrame(snapshot)
         state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, frame: frame))
+        state.fitLog(lines: LogLine.fold(frame.events).count,
+                     visible: DashboardRenderer.focusedLogRows(size: screen.size, frame: frame))
         frame.state = state
         DashboardRenderer.render(frame, on: screen)
         screen.present()
@@ -262,9 +278,14 @@ final class DashboardApp {
         let lesson = player.flatMap { lessonStarted ? LessonStatus(player: $0, now: live.time) : nil }
         // The event log's clock is the source's: a replayed or rewound frame shows its own time of day.
         let secondsOfDay = snapshot.wallSeconds > 0 ? Self.secondsOfDay(unix: snapshot.wallSeconds) : nil
+        // Frozen, rewound or replayed, the log stops where the frame shown does.
+        let events = snapshot.time < live.time || state.frozen || source is any SeekableSource
+            ? history.events.filter { $0.time <= snapshot.time } : history.events
         var frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
                           secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
-                          notices: notices.map(\.notice))
+                          notices: notices.map(\.notice), history: events,
+                          liveSettings: state.frozen ? live.settings : nil)
+        frame.specFile = options.specPath != nil
         frame.capabilities = source.capabilities
         frame.timeMark = timeMark
         frame.sourceKeys = Self.timeKeys(source: source, glyphs: glyphs)
@@ -302,7 +323,9 @@ final class DashboardApp {
         if !state.helpVisible, handleAppAction(action, screen: screen) { return false }
         let snapshot = shown
         let wasFrozen = state.frozen
-        let visible = DashboardRenderer.workerRows(size: screen.size, frame: makeFrame(snapshot))
+        let frame = makeFrame(snapshot)
+        let visible = state.logFocused ? DashboardRenderer.focusedLogRows(size: screen.size, frame: frame)
+            : DashboardRenderer.workerRows(size: screen.size, frame: frame)
         if let command = state.apply(action, workers: snapshot.workers, visibleRows: visible) {
             if case .unsupported(let line) = source.send(command) { show(Notice(line)) }
         }

@@ -1,4 +1,5 @@
-/// A key press, as the key map sees it (curses codes are translated at the edge).
+/// A key press, as the key map sees it (curses codes and escape sequences
+/// are translated at the edge, by ``KeyDecoder``).
 public enum Key: Sendable, Hashable {
     case character(Character)
     case up, down, pageUp, pageDown, home, end
