@@ -164,6 +164,10 @@ public final class Engine: SnapshotSource {
         sampler.withLock { $0.thread = thread }
     }
 
+    /// Stops the sampler (the engine runs on, unobserved until a tick): a
+    /// run's last frame, the headless summary's, is then the last recorded.
+    public func stopSampling() { stopSampler() }
+
     private func stopSampler() {
         let thread = sampler.withLock { s -> OSThread? in
             s.stop = true

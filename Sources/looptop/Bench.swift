@@ -153,6 +153,21 @@ struct Bench: ParsableCommand {
                 return wall > 0 ? Double(recorder.cpuNanos) / 1e9 / wall : nil
             }
             if !bytesPerMinute.isEmpty { figures["dashboard.record_bytes_per_min"] = Figure(bytesPerMinute) }
+            // The live rewind's memory: 6000 frames (10 minutes) of this 64-worker engine.
+            if groups.contains("memory") {
+                let frame = engine.snapshot()
+                let before = EngineBench.residentMB()
+                var timeline = Timeline(limit: 6000)
+                for i in 0..<6000 {
+                    var s = frame
+                    s.time &+= UInt64(i) * 100_000_000
+                    s.loop.lagHistory.append(Double(i))
+                    for w in s.workers.indices { s.workers[w].activity.append(Double(i % 7) / 7) }
+                    timeline.append(s)
+                }
+                figures["rss.rewind_64"] = Figure([EngineBench.residentMB() - before])
+                withExtendedLifetime(timeline) {}
+            }
             unlink(path)
             engine.stop()
         }
@@ -215,6 +230,7 @@ struct Bench: ParsableCommand {
         ("dashboard.record_bytes_per_min", "--record, 64 busy workers: bytes a minute", ""),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
+        ("rss.rewind_64", "live rewind: 6000 frames (10 min) of 64 workers", "MB"),
     ]
 
     static func show(_ value: Double) -> String {
@@ -272,7 +288,7 @@ struct Bench: ParsableCommand {
             "dashboard_frame_cpu_ms": m("dashboard.frame_cpu_ms"),
             "record_cpu_share": m("dashboard.record_cpu_share"),
             "record_bytes_per_min": m("dashboard.record_bytes_per_min"),
-            "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64")],
+            "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64"), "rewind_64": m("rss.rewind_64")],
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

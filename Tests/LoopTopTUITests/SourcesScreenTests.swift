@@ -74,7 +74,7 @@ struct SourcesScreenTests {
         // The graph's rightmost column is the newest: 0 back. The loop panel is 50 wide:
         // inside cols 2…47, the graph 2…38 (the label takes 9).
         #expect(GraphClick.nanosBack(row: 3, col: 38, frame: frame, size: size) == 0)
-        let perCell = UInt64(frame.samplesPerCell(width: 37))
+        let perCell = UInt64((600 + 36) / 37)  // 600 values over the graph's 37 columns
         #expect(GraphClick.nanosBack(row: 3, col: 28, frame: frame, size: size) == 10 * perCell * 100_000_000)
         #expect(GraphClick.nanosBack(row: 1, col: 20, frame: frame, size: size) == nil, "the lag figures' line")
         #expect(GraphClick.nanosBack(row: 20, col: 20, frame: frame, size: size) == nil, "the workers table")

@@ -78,7 +78,10 @@ enum TruthScenarios {
     }
 
     static var all: [(String, Frame, Int, Int)] {
-        let f = DashboardScenarios.frame
+        // A local function keeps the default argument (a function value would not).
+        func f(_ snapshot: Snapshot, _ configure: (inout UIState) -> Void = { _ in }) -> Frame {
+            DashboardScenarios.frame(snapshot, configure)
+        }
         let (frozen, engineNow) = frozenChanged()
         var frozenFrame = f(frozen) { $0.frozen = true }
         frozenFrame.liveSettings = engineNow

@@ -244,6 +244,8 @@ public struct HeadlessRunner {
         }
         // The summary's per-thread figures from a read of /proc made now, not up to a period ago.
         engine.readThreadsNow()
+        // No frame after the summary's: a recording then ends on it.
+        engine.stopSampling()
         let summary = HeadlessReport(engine.tick(), summary: true)
         write(summary.jsonLine())
         return summary

@@ -55,7 +55,7 @@ public final class LessonPlayer {
 
     /// The source's frame as of now: the engine makes one (the lesson's
     /// counts must follow its own commands), any other source is read.
-    private func current() -> Snapshot {
+    private func frameNow() -> Snapshot {
         (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
     }
 
@@ -83,7 +83,7 @@ public final class LessonPlayer {
 
     /// Applies the setup and enters the first step.
     public func start(now: UInt64) {
-        var state = LessonState(workers: lesson.workers, settings: current().settings)
+        var state = LessonState(workers: lesson.workers, settings: frameNow().settings)
         for command in lesson.setup {
             source.send(command.command)
             state.apply(command.command)
@@ -102,7 +102,7 @@ public final class LessonPlayer {
     private func enter(_ step: Int, now: UInt64, restoring: Bool = false) {
         index = step
         if restoring, states.indices.contains(step) {
-            for command in states[step].commands(from: current()) { source.send(command) }
+            for command in states[step].commands(from: frameNow()) { source.send(command) }
         }
         guard let current = self.step else {
             finished = true
@@ -110,7 +110,7 @@ public final class LessonPlayer {
         }
         // Counts are taken before the commands, so a step sees what its own
         // commands did (a fault fails a job at once, a terminate cancels one).
-        countsAtStart = current().jobs
+        countsAtStart = frameNow().jobs
         for command in current.commands { source.send(command.command) }
         stepStart = now
         settledAt = nil
@@ -120,7 +120,7 @@ public final class LessonPlayer {
 
     private func settle(now: UInt64) {
         source.send(.resetStatistics)
-        settledFrame = current().time
+        settledFrame = frameNow().time
         settledAt = now
     }
 

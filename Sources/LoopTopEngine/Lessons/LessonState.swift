@@ -45,6 +45,8 @@ public struct LessonState: Sendable, Equatable {
             if let passing { settings.passing = passing }
         case .cyclePassing: settings.passing = settings.passing.next
         case .burst, .resetStatistics: break
+        // The next workload depends on the catalog; the step state records what was set by name.
+        case .cycleWorkload: break
         }
     }
 

@@ -15,6 +15,15 @@ public struct PlaybackPosition: Sendable, Equatable {
     /// The frame shown, of `count`.
     public var index: Int
     public var count: Int
+
+    public init(elapsed: Double, total: Double, playing: Bool, speed: Double, index: Int, count: Int) {
+        self.elapsed = elapsed
+        self.total = total
+        self.playing = playing
+        self.speed = speed
+        self.index = index
+        self.count = count
+    }
 }
 
 /// A move through a playback (the replay keys).
