@@ -242,4 +242,22 @@ struct SourcesTests {
         }
         #expect(keys(replayed[0]) == keys(live[0]))
     }
+
+    /// The recording's own encoder writes JSON that Foundation reads back as the same value.
+    @Test func theLineEncoderWritesWhatJSONDecoderReads() throws {
+        let (engine, clock) = Self.fedEngine()
+        _ = engine.events.push(EngineEvent(time: clock.now(), kind: .notice, message: "a \"quoted\"\nline\twith \\ and \u{1}"))
+        var snap = Self.feed(engine, clock, ticks: 3, record: nil).last!
+        snap.commands = ["gzip": "gzip -c", "é": "ü"]
+        let entry = Timeline.Entry(snapshot: snap, delta: ScopeDelta())
+        let bytes = try LineEncoder.encode(entry)
+        #expect(!bytes.contains(0x0A), "one line")
+        let back = try JSONDecoder().decode(Timeline.Entry.self, from: Data(bytes))
+        #expect(back == entry)
+        let odd = try LineEncoder.encode([Double.nan, .infinity, -.infinity, 1e-7, 0.1, 3])
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let values = try decoder.decode([Double].self, from: Data(odd))
+        #expect(values[0].isNaN && values[1] == .infinity && values[2] == -.infinity && values[3] == 1e-7 && values[4] == 0.1 && values[5] == 3)
+    }
 }

@@ -130,8 +130,8 @@ public final class Recorder: @unchecked Sendable {
         let scope = pending ?? ScopeFigures(start: snapshot.time, busy: 0)
         let delta = ScopeDelta(scope, end: snapshot.time, busy: busyAtEnd, reset: pendingReset)
         timeline.append(snapshot, delta: delta)
-        guard let entry = timeline.entries.last, let data = try? encoder.encode(entry) else { return }
-        write(data)
+        guard let entry = timeline.entries.last, let bytes = try? LineEncoder.encode(entry) else { return }
+        write(Data(bytes))
         pending = nil
         pendingReset = false
         unwritten = nil

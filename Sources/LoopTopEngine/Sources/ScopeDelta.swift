@@ -10,7 +10,8 @@ public struct SparseHistogram: Sendable, Equatable, Codable {
 
     init(_ h: LatencyHistogram) {
         guard h.histogram.totalCount > 0 else { return }
-        for v in h.histogram.recordedValues() { values.append([v.value, v.count]) }
+        // The lowest value of each bucket: recorded again, it lands in the same bucket.
+        for v in h.histogram.recordedValues() { values.append([h.histogram.lowestEquivalentForValue(v.value), v.count]) }
     }
 
     var isEmpty: Bool { values.isEmpty }
