@@ -207,7 +207,7 @@ struct Monitor {
     var interval: ScopeFigures
     var total: ScopeFigures
     /// Since the previous step: what a recording stores of each frame.
-    var tick: ScopeFigures
+    var tick: TickValues
     /// The statistics were reset since the previous step.
     var resetSinceTick = false
     /// The last step's tick figures, for the recorder.
@@ -234,7 +234,7 @@ struct Monitor {
         copyWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
-        tick = ScopeFigures(start: start, busy: 0)
+        tick = TickValues(start: start, busy: 0)
         lastSnapshotAt = start
     }
 
@@ -252,7 +252,7 @@ struct Monitor {
         }
         interval = ScopeFigures(start: now, busy: busy)
         total = ScopeFigures(start: now, busy: busy)
-        tick = ScopeFigures(start: now, busy: busy)
+        tick = TickValues(start: now, busy: busy)
         resetSinceTick = true
         stallCredit = nil
     }
@@ -263,7 +263,7 @@ struct Monitor {
             lagWindow.add(sample.value, at: sample.at)
             interval.lag.record(nanos: sample.value)
             total.lag.record(nanos: sample.value)
-            tick.lag.record(nanos: sample.value)
+            tick.lag.append(TickValues.micros(sample.value))
             lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
             if sample.value > LateNanos.thresholds.0 {
                 let late = LateNanos.of(lag: sample.value, firedAt: sample.at)
@@ -280,7 +280,7 @@ struct Monitor {
             requestWindow.add(sample.value, at: sample.at)
             interval.requests.record(nanos: sample.value)
             total.requests.record(nanos: sample.value)
-            tick.requests.record(nanos: sample.value)
+            tick.requests.append(TickValues.micros(sample.value))
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
         }

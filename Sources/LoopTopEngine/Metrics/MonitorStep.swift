@@ -201,7 +201,7 @@ extension Monitor {
         snap.total = total.figures(now: now, busy: busy, lateInProgress: late.total)
         if closingInterval { interval = ScopeFigures(start: now, busy: busy) }
         lastDelta = ScopeDelta(tick, end: now, busy: busy, reset: resetSinceTick)
-        tick = ScopeFigures(start: now, busy: busy)
+        tick = TickValues(start: now, busy: busy)
         resetSinceTick = false
         lastSnapshotAt = now
         lastBusy = busy

@@ -68,8 +68,8 @@ public final class Recorder: @unchecked Sendable {
     public let path: String
     private let spacing: UInt64
     private var timeline: Timeline
-    private var pending: ScopeFigures?
-    private var pendingReset = false
+    /// The ticks' deltas since the last line, merged.
+    private var pending: ScopeDelta?
     private var lastWritten: UInt64 = 0
     private var unwritten: Snapshot?
     private let encoder: JSONEncoder
@@ -117,29 +117,20 @@ public final class Recorder: @unchecked Sendable {
     private func take(_ snapshot: Snapshot, _ delta: ScopeDelta) {
         let started = selfCPUNanos()
         defer { cpuNanos &+= selfCPUNanos() &- started }
-        var scope = pending ?? ScopeFigures(start: delta.start, busy: delta.busyStart)
-        if delta.reset { scope = ScopeFigures(start: delta.start, busy: delta.busyStart); pendingReset = true }
-        scope.merge(delta)
-        pending = scope
-        busyAtEnd = delta.busyEnd
+        pending = pending.map { $0.merged(with: delta) } ?? delta
         unwritten = snapshot
         if lines <= 1 || snapshot.time &- lastWritten >= spacing &- spacing / 10 { writeFrame(snapshot) }
     }
 
     private func writeFrame(_ snapshot: Snapshot) {
-        let scope = pending ?? ScopeFigures(start: snapshot.time, busy: 0)
-        let delta = ScopeDelta(scope, end: snapshot.time, busy: busyAtEnd, reset: pendingReset)
-        timeline.append(snapshot, delta: delta)
+        timeline.append(snapshot, delta: pending)
         guard let entry = timeline.entries.last, let bytes = try? LineEncoder.encode(entry) else { return }
         write(Data(bytes))
         pending = nil
-        pendingReset = false
         unwritten = nil
         lastWritten = snapshot.time
     }
 
-    /// Loop busy time at the end of the pending span, from the deltas merged.
-    private var busyAtEnd: UInt64 = 0
 
     private func write(_ data: Data) {
         guard failure == nil else { return }

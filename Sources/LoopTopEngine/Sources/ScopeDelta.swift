@@ -16,6 +16,30 @@ public struct SparseHistogram: Sendable, Equatable, Codable {
 
     var isEmpty: Bool { values.isEmpty }
 
+    /// The bucket layout of ``LatencyHistogram``: a value's bucket is known
+    /// without a histogram of its own.
+    static let shape = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .two)
+
+    /// From raw values in µs (a tick's hundred samples): their buckets' lowest values, counted.
+    init(micros: [UInt64]) {
+        guard !micros.isEmpty else { return }
+        var counts: [UInt64: UInt64] = [:]
+        for v in micros { counts[Self.shape.lowestEquivalentForValue(v), default: 0] += 1 }
+        values = counts.keys.sorted().map { [$0, counts[$0]!] }
+    }
+
+    /// Both sets of values together.
+    func merged(with other: SparseHistogram) -> SparseHistogram {
+        guard !other.values.isEmpty else { return self }
+        guard !values.isEmpty else { return other }
+        var counts: [UInt64: UInt64] = [:]
+        for pair in values + other.values where pair.count == 2 { counts[pair[0], default: 0] += pair[1] }
+        var out = SparseHistogram()
+        out.values = counts.keys.sorted().map { [$0, counts[$0]!] }
+        return out
+    }
+
     func add(into h: inout LatencyHistogram) {
         for pair in values where pair.count == 2 { h.record(micros: pair[0], count: pair[1]) }
     }
@@ -55,21 +79,74 @@ public struct ScopeDelta: Sendable, Equatable, Codable {
 
     public init() {}
 
-    init(_ scope: ScopeFigures, end: UInt64, busy: UInt64, reset: Bool) {
-        start = scope.start
+    init(_ tick: TickValues, end: UInt64, busy: UInt64, reset: Bool) {
+        start = tick.start
         self.end = end
-        busyStart = scope.busyAtStart
+        busyStart = tick.busyAtStart
         busyEnd = busy
-        lag = SparseHistogram(scope.lag)
-        requests = SparseHistogram(scope.requests)
-        wait = SparseHistogram(scope.wait)
-        run = SparseHistogram(scope.run)
-        copy = SparseHistogram(scope.copy)
-        inputJobs = scope.inputJobs
-        copiedBytes = scope.copiedBytes
-        allocatedBytes = scope.allocatedBytes
-        late = [scope.late.over10, scope.late.over50, scope.late.over100]
+        lag = SparseHistogram(micros: tick.lag)
+        requests = SparseHistogram(micros: tick.requests)
+        wait = SparseHistogram(micros: tick.wait)
+        run = SparseHistogram(micros: tick.run)
+        copy = SparseHistogram(micros: tick.copy)
+        inputJobs = tick.inputJobs
+        copiedBytes = tick.copiedBytes
+        allocatedBytes = tick.allocatedBytes
+        late = [tick.late.over10, tick.late.over50, tick.late.over100]
         self.reset = reset
+    }
+
+    /// This tick followed by `next`: one delta covering both (what a
+    /// recording line holds when the engine ticked more often than it writes).
+    func merged(with next: ScopeDelta) -> ScopeDelta {
+        if next.reset { return next }
+        var d = self
+        d.end = next.end
+        d.busyEnd = next.busyEnd
+        d.lag = lag.merged(with: next.lag)
+        d.requests = requests.merged(with: next.requests)
+        d.wait = wait.merged(with: next.wait)
+        d.run = run.merged(with: next.run)
+        d.copy = copy.merged(with: next.copy)
+        d.inputJobs += next.inputJobs
+        d.copiedBytes += next.copiedBytes
+        d.allocatedBytes += next.allocatedBytes
+        d.late = zip(late + [0, 0, 0], next.late + [0, 0, 0]).prefix(3).map { $0 &+ $1 }
+        return d
+    }
+}
+
+/// What one tick saw, as raw values (µs, clamped as ``LatencyHistogram``
+/// clamps): a hundred or so a tick, so a delta is made without walking a
+/// histogram's thousands of buckets at 10 Hz.
+struct TickValues {
+    var start: UInt64
+    var busyAtStart: UInt64
+    var lag: [UInt64] = []
+    var requests: [UInt64] = []
+    var wait: [UInt64] = []
+    var run: [UInt64] = []
+    var copy: [UInt64] = []
+    var inputJobs: UInt64 = 0
+    var copiedBytes: UInt64 = 0
+    var allocatedBytes: UInt64 = 0
+    var late = LateNanos()
+
+    init(start: UInt64, busy: UInt64) {
+        self.start = start
+        busyAtStart = busy
+    }
+
+    static func micros(_ nanos: UInt64) -> UInt64 { Swift.max(1, Swift.min(nanos / 1000, 3_600_000_000)) }
+
+    mutating func absorb(_ job: JobRecord) {
+        wait.append(Self.micros(job.waitNanos))
+        run.append(Self.micros(job.runNanos))
+        guard job.inputBytes > 0 else { return }
+        inputJobs += 1
+        copiedBytes += UInt64(job.copiedBytes)
+        allocatedBytes += UInt64(job.allocatedBytes)
+        if job.copiedBytes > 0 { copy.append(Self.micros(job.copyNanos)) }
     }
 }
 
