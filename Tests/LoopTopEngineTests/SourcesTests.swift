@@ -48,10 +48,10 @@ struct SourcesTests {
         configuration.samplesPerSecond = 0
         let engine = Engine(configuration: configuration)
         engine.tick()
-        let first = engine.tick()
-        for _ in 0..<5 { _ = engine.tick(detailFor: 1) }
-        #expect(engine.tick() == first)
-        #expect(first.loop.lagHistory.count == engine.tick().loop.lagHistory.count)
+        let first = engine.snapshot()
+        for _ in 0..<5 { _ = engine.snapshot(detailFor: 1) }
+        #expect(engine.snapshot() == first)
+        #expect(first.loop.lagHistory.count == engine.snapshot().loop.lagHistory.count)
         #expect(engine.tick().loop.lagHistory.count == first.loop.lagHistory.count + 1, "a tick moves it on")
     }
 
@@ -59,7 +59,7 @@ struct SourcesTests {
         let engine = Engine.forTest(workers: 0)
         #expect(engine.info.kind == .engine)
         #expect(engine.capabilities.contains([.control, .workerDetail, .lessons]))
-        #expect(engine.tick().source.kind == .engine)
+        #expect(engine.snapshot().source.kind == .engine)
         #expect(engine.send(.setRate(5)).accepted)
     }
 
