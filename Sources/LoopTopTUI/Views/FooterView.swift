@@ -22,14 +22,16 @@ enum FooterView {
                      (g.enter, "detail"), ("l", "log"), ("s", "sort"), ("e", "ended"), ("B", "burst"), ("x", "fault"),
                      ("r", "reset")]
         }
+        // Keys the source cannot take are not offered; a replay's and the rewind's own come first.
+        hints = hints.filter { KeyMap.shows($0.0, for: frame.capabilities) }
         if frame.capabilities.contains(.seek), !frame.state.helpVisible {
             hints = [("space", "play/pause"), ("\(g.left) \(g.right)", "frame"), ("PgUp PgDn", "10 s"), ("< >", "speed")] + hints
         } else if frame.timeMark != nil, !frame.state.helpVisible {
-            hints = [("\(g.left) \(g.right)", "frame"), ("End", "live"), ("Esc", "live")] + hints
+            hints = [("\(g.left) \(g.right)", "frame"), ("End", "live")] + hints
         }
         var spans: [Span] = [Span(" ")]
         var used = 1
-        for (key, label) in hints where KeyMap.shows(key, for: frame.capabilities) {
+        for (key, label) in hints {
             let width = TextWidth.width(of: key) + 1 + TextWidth.width(of: label) + 2
             // Whole hints only: a cut-off key is worse than a missing one.
             if used + width - 2 > canvas.cols { break }

@@ -20,7 +20,7 @@ public struct Frame: Sendable {
     /// shown above the engine's warnings for a few seconds.
     public var notices: [Notice]
     /// What the source can do: the footer and help list only these keys.
-    public var capabilities: SourceCapabilities = .all
+    public var capabilities: SourceCapabilities = [.control, .lessons, .workerDetail, .reloadSpec, .terminateWorker]
     /// Keys of the source's own (a replay's), listed first in the help.
     public var sourceKeys: [(keys: String, meaning: String)] = []
     /// A mark for the header about where in time the frame is
