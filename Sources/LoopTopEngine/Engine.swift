@@ -199,7 +199,12 @@ public final class Engine: SnapshotSource {
     @discardableResult
     public func send(_ command: Command) -> CommandOutcome {
         let message = apply(command)
-        events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        // Spawns and bursts tell their own story as they happen ("worker 3
+        // online", "burst: 30 jobs fired"): one event each, not two or three.
+        switch command {
+        case .spawn, .burst: break
+        default: events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        }
         return .done(message)
     }
 
@@ -335,6 +340,15 @@ public final class Engine: SnapshotSource {
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
             r.counts = s.counts
             r.depth = s.queue.count
+            r.oldestQueued = s.queue.first?.submittedAt
+            // What waits, by size; a look at the first 10,000 is enough to tell.
+            for job in s.queue.prefix(10_000) {
+                if let i = r.queuedSizes.lastIndex(where: { $0.workload == job.workload.name && $0.askedMs == job.targetMs }) {
+                    r.queuedSizes[i].count += 1
+                } else {
+                    r.queuedSizes.append(QueuedSize(workload: job.workload.name, askedMs: job.targetMs, count: 1))
+                }
+            }
             r.loopDepth = Int(s.loopQueued)
             r.capacity = s.capacity
             r.autoRespawn = s.autoRespawn

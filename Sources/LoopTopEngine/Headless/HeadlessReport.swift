@@ -35,6 +35,10 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var capacity: Int
         public var wait_ms: Latency
         public var run_ms: Latency
+        /// Submit → start of offloaded jobs that found their worker idle (the trip out, no queue wait).
+        public var pickup_ms: Latency
+        /// How long the oldest queued job has waited so far (jobs that never start are in no percentile).
+        public var oldest_wait_ms: Double
     }
 
     public struct Worker: Codable, Sendable, Equatable {
@@ -103,6 +107,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var mode: String
     public var workload: String
     public var job_ms: Double
+    /// Run time p50 of recent completed jobs of the workload and size asked for now (null: none yet, or a mix).
+    public var job_run_p50_ms: Double?
     public var rate: Double
     public var paused: Bool
     /// Live workers.
@@ -142,6 +148,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         mode = s.settings.mode.rawValue
         workload = s.settings.workloadLabel
         job_ms = s.settings.jobMs
+        job_run_p50_ms = s.queue.runAtAskedSize.count > 0 ? Self.round(s.queue.runAtAskedSize.p50, 3) : nil
         rate = s.settings.rate
         paused = s.settings.paused
         workers = s.liveWorkers
@@ -161,7 +168,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
                     completed: s.jobs.completed, failed: s.jobs.failed, cancelled: s.jobs.cancelled,
                     rejected: s.jobs.rejected)
         queue = Queue(depth: s.queue.depth, loop_depth: s.queue.loopDepth, capacity: s.queue.capacity,
-                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run))
+                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run),
+                      pickup_ms: Self.latency(scope.pickup), oldest_wait_ms: Self.round(s.queue.oldestWaitMs, 3))
         data = DataPassingFigures(
             passing: s.settings.passing.rawValue, input_kb: s.settings.inputKB, jobs: scope.data.jobs,
             copy_bytes_per_job: Self.round(scope.data.copiedBytesPerJob, 1), copy_ms: Self.latency(scope.data.copy),

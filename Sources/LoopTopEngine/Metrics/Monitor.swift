@@ -129,6 +129,8 @@ struct ScopeFigures {
     var wait = LatencyHistogram()
     var run = LatencyHistogram()
     var copy = LatencyHistogram()
+    var pickup = LatencyHistogram()
+    var handback = LatencyHistogram()
     var inputJobs: UInt64 = 0
     var copiedBytes: UInt64 = 0
     var allocatedBytes: UInt64 = 0
@@ -138,6 +140,7 @@ struct ScopeFigures {
     mutating func absorb(_ job: JobRecord) {
         wait.record(nanos: job.waitNanos)
         run.record(nanos: job.runNanos)
+        if let p = job.pickupNanos { pickup.record(nanos: p) }
         guard job.inputBytes > 0 else { return }
         inputJobs += 1
         copiedBytes += UInt64(job.copiedBytes)
@@ -162,6 +165,8 @@ struct ScopeFigures {
         figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
         figures.wait = wait.summary
         figures.run = run.summary
+        figures.pickup = pickup.summary
+        figures.handback = handback.summary
         figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summary,
                                    allocatedBytes: allocatedBytes)
         return figures
@@ -196,6 +201,10 @@ struct Monitor {
     var waitWindow: TimedWindow
     var runWindow: TimedWindow
     var copyWindow: TimedWindow
+    /// Offloaded jobs that found their worker idle: submit → start.
+    var pickupWindow: TimedWindow
+    /// Recent completed jobs with their asked size, for run-at-asked-size.
+    var sizedJobs: Deque<(at: UInt64, workload: String, askedMs: Double, run: UInt64)> = []
     /// Jobs with inputs in the window: when they ended, and bytes copied.
     var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
@@ -232,6 +241,7 @@ struct Monitor {
         waitWindow = TimedWindow(span: window)
         runWindow = TimedWindow(span: window)
         copyWindow = TimedWindow(span: window)
+        pickupWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
         tick = TickValues(start: start, busy: 0)
@@ -240,7 +250,7 @@ struct Monitor {
 
     mutating func resetStatistics(now: UInt64, busy: UInt64) {
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
-        copyWindow.reset(); dataJobs.removeAll()
+        copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll(); sizedJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for id in tracks.keys {
@@ -283,6 +293,8 @@ struct Monitor {
             tick.requests.append(TickValues.micros(sample.value))
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
+            interval.handback.record(nanos: sample.value)
+            total.handback.record(nanos: sample.value)
         }
     }
 
@@ -290,6 +302,11 @@ struct Monitor {
         if event.kind == .jobFinished, let job = event.job {
             waitWindow.add(job.waitNanos, at: job.finishedAt)
             runWindow.add(job.runNanos, at: job.finishedAt)
+            if let p = job.pickupNanos { pickupWindow.add(p, at: job.finishedAt) }
+            if job.outcome == .completed {
+                sizedJobs.append((job.finishedAt, job.workload, job.targetMs, job.runNanos))
+                if sizedJobs.count > 4_096 { sizedJobs.removeFirst() }
+            }
             interval.absorb(job)
             total.absorb(job)
             tick.absorb(job)
@@ -317,6 +334,15 @@ struct Monitor {
     }
 
     mutating func appendLog(_ event: EngineEvent) {
+        // "worker 3 spawned" then "worker 3 online" are one story: the line
+        // becomes "worker 3 online (ready in 0.21 ms)".
+        if event.kind == .workerReady, let id = event.workerID,
+           let i = log.lastIndex(where: { $0.kind == .workerSpawned && $0.workerID == id }) {
+            let ready = event.time > log[i].time ? event.time - log[i].time : 0
+            log[i] = EngineEvent(time: event.time, kind: .workerReady, workerID: id,
+                                 message: "worker \(id) online (spawned, ready in \(formatMs(ready)))")
+            return
+        }
         log.append(event)
         if log.count > logLength { log.removeFirst(log.count - logLength) }
     }
@@ -352,6 +378,17 @@ struct Monitor {
         let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
         stallCredit = (probeDue, sofar)
         return (sofar - reported, sofar)
+    }
+
+    /// Run times of recent completed jobs of `workload` asked at `askedMs`.
+    mutating func runAt(workload: String, askedMs: Double, now: UInt64) -> LatencySummary {
+        let cutoff = now > window ? now - window : 0
+        while let first = sizedJobs.first, first.at < cutoff { sizedJobs.removeFirst() }
+        var matching = TimedWindow(span: window)
+        for job in sizedJobs where job.workload == workload && abs(job.askedMs - askedMs) <= askedMs * 1e-9 {
+            matching.add(job.run, at: job.at)
+        }
+        return matching.summary()
     }
 
     /// Input hand-over figures over the recent window.

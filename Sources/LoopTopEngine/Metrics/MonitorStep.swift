@@ -16,6 +16,9 @@ struct EngineReadings {
     var busy: UInt64 = 0
     var counts = JobCounts()
     var depth = 0
+    /// When the oldest queued job arrived; what waits, by size.
+    var oldestQueued: UInt64?
+    var queuedSizes: [QueuedSize] = []
     var loopDepth = 0
     var capacity = 0
     var autoRespawn = true
@@ -118,6 +121,13 @@ extension Monitor {
         queue.capacity = r.capacity
         queue.wait = waitWindow.summary()
         queue.run = runWindow.summary()
+        pickupWindow.expire(now: now)
+        queue.pickup = pickupWindow.summary()
+        if let oldest = r.oldestQueued, now > oldest { queue.oldestWaitMs = Nanos.ms(now - oldest) }
+        queue.queuedSizes = r.queuedSizes
+        if r.settings.mix.isEmpty {
+            queue.runAtAskedSize = runAt(workload: r.settings.workload, askedMs: r.settings.jobMs, now: now)
+        }
         queue.data = dataFigures(now: now)
         if let oldest = runWindow.first, now > oldest.at {
             queue.completedPerSecond = Double(runWindow.count) / Double(now - oldest.at) * 1e9

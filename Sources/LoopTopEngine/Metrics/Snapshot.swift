@@ -70,12 +70,39 @@ public struct QueueSnapshot: Sendable, Equatable, Codable {
     public var wait = LatencySummary.empty
     /// Time from start to end, recent window.
     public var run = LatencySummary.empty
+    /// The trip out, apart from queue wait: submit → start of offloaded jobs
+    /// that found their worker idle, recent window. With the loop's
+    /// hand-back (finish → the loop sees it) it is the whole hand-off.
+    public var pickup = LatencySummary.empty
+    /// Run time of recent completed jobs of the workload and size asked for
+    /// now (recent window; empty with a mix): the measured size to show
+    /// beside the asked one.
+    public var runAtAskedSize = LatencySummary.empty
+    /// What the workers' queue holds, by workload and asked size, in queue
+    /// order of first appearance: after `[`, jobs of the old size still wait.
+    public var queuedSizes: [QueuedSize] = []
+    /// How long the oldest queued job has waited so far, ms (0: none queued):
+    /// jobs that never start are in no wait percentile.
+    public var oldestWaitMs = 0.0
     /// Input hand-over over the recent window.
     public var data = DataFigures()
     /// Jobs that ended per second, recent window.
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+}
+
+/// Jobs waiting in the queue of one workload and asked size.
+public struct QueuedSize: Sendable, Equatable, Codable {
+    public var workload: String
+    public var askedMs: Double
+    public var count: Int
+
+    public init(workload: String, askedMs: Double, count: Int) {
+        self.workload = workload
+        self.askedMs = askedMs
+        self.count = count
+    }
 }
 
 /// One worker as one frame shows it.
@@ -186,6 +213,17 @@ public struct IntervalFigures: Sendable, Equatable, Codable {
     public var utilization = 0.0
     public var wait = LatencySummary.empty
     public var run = LatencySummary.empty
+    /// Submit → start of offloaded jobs that found their worker idle.
+    public var pickup = LatencySummary.empty
+    /// Offloaded results' trip back: finish → the loop sees it.
+    public var handback = LatencySummary.empty
+
+    /// The trip's own cost over the run time, p50s: (pick-up + hand-back) /
+    /// run. 0 without trips (blocking and chunked jobs make none).
+    public var overheadRatio: Double {
+        guard pickup.count > 0, handback.count > 0, run.p50 > 0 else { return 0 }
+        return (pickup.p50 + handback.p50) / run.p50
+    }
 }
 
 /// A warning with its rule's name and a sentence about this moment.
