@@ -38,11 +38,71 @@ struct SourcesScreenTests {
 
     @Test func aReplayFrameSaysREPLAYAndHidesTheEngineKeys() {
         expectScreen(render(Self.replayFrame(), rows: 30, cols: 100), """
+         OFFLOADED   REPLAY 01:12 / 04:30  csv-parse 20 ms 40/s 4w/2c                                ? help
+        ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
+        │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
+        │                                                ││              ▃███    ▃███    ▃███              │
+        │                                                ││             ▂████   ▂████   ▂████              │
+        │                                                ││           ▁▆█████ ▁▆█████ ▁▆█████              │
+        │                                                ││          ▅███████▅███████▅███████              │
+        │  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁  0.40 ms ││ sub 1204  done 1180  fail 0  cancel 10         │
+        │ busy 12%  requests 200/s  p99 0.90 ms          ││ wait p99 40 ms  run p50 20 ms  40 done/s       │
+        │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
+        └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
+        ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51 ████████▄▂▂▅▅████████▂▂▃▅▆██████│
+        │   2 idle     —                            —    290  60%     0.98 ██████▅▂▂▅▅████████▂▂▃▅▆███████▆│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55 ███████▅▂▂▅▅▇███████▃▂▂▅▅███████│
+        │   4 starting —                            —      0   0%        —                                 │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        └──────────────────────────────────────────────────────────────────────────────────────────────────┘
+         12:00:47 worker 4 spawned
+         12:00:58 mode offloaded
+         12:01:05 worker 5 exited (terminated; job #1179 cancelled)
+         space play/pause  ← → frame  PgUp PgDn 10 s  < > speed  z freeze  ↑↓ select  ↵ detail  l log
         """)
     }
 
     @Test func aRewoundFrameSaysREWINDAndShowsThatFrame() {
         expectScreen(render(Self.rewoundFrame(), rows: 30, cols: 100), """
+         looptop   OFFLOADED   REWIND −3.0 s   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)       ? help
+        ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
+        │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12                        █   rejected 0 │
+        │                                                ││                                 █              │
+        │                                                ││                                 █              │
+        │                                                ││                                 █              │
+        │                                                ││                                 █              │
+        │                                     ▁  0.40 ms ││ sub 1084  done 1060  fail 0  cancel 10         │
+        │ busy 12%  requests 200/s  p99 0.90 ms          ││ wait p99 40 ms  run p50 20 ms  40 done/s       │
+        │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
+        └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
+        ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51                                █│
+        │   2 idle     —                            —    290  60%     0.98                                ▂│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55                                █│
+        │   4 starting —                            —      0   0%        —                                 │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        │                                                                                                  │
+        └──────────────────────────────────────────────────────────────────────────────────────────────────┘
+         12:00:50 worker 4 spawned
+         12:01:01 mode offloaded
+         12:01:07 worker 5 exited (terminated; job #1179 cancelled)
+         ← → frame  End live  + spawn  - terminate  b mode  w workload  [ ] size  { } rate  space pause
         """)
     }
 
