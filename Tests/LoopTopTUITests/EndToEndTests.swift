@@ -273,3 +273,55 @@ struct Pane {
         return String(decoding: output, as: UTF8.self)
     }
 }
+
+extension EndToEndTests {
+    /// Issue 11 (point 8): under TERM=xterm-256color (and xterm) in tmux, Home,
+    /// End, PgUp and PgDn move the selection and leave the job size alone,
+    /// whichever form of the sequence arrives; unknown sequences do nothing.
+    @Test(arguments: ["xterm-256color", "xterm", "tmux-256color"])
+    func homeEndAndPagesMoveTheSelectionOnly(term: String) throws {
+        let pane = try Pane(cols: 120, rows: 36, arguments: "--workers 6", environment: "TERM=\(term) LANG=C.UTF-8")
+        defer { pane.kill() }
+        try pane.waitFor("the dashboard") { $0.contains("primes 20 ms") && pane.workerRows() == 6 }
+        pane.keys("End")
+        try pane.waitFor("the last worker selected") { _ in pane.selectedWorker() == 6 }
+        pane.keys("Home")
+        try pane.waitFor("the first worker selected") { _ in pane.selectedWorker() == 1 }
+        pane.keys("NPage")
+        try pane.waitFor("a page down") { _ in pane.selectedWorker() == 6 }
+        pane.keys("PPage")
+        try pane.waitFor("a page up") { _ in pane.selectedWorker() == 1 }
+        // Every other usual form, sent as raw bytes.
+        let forms: [(String, Int)] = [("\u{1B}[4~", 6), ("\u{1B}[7~", 1), ("\u{1B}[8~", 6), ("\u{1B}[H", 1),
+                                      ("\u{1B}[F", 6), ("\u{1B}OH", 1), ("\u{1B}OF", 6), ("\u{1B}[1~", 1),
+                                      ("\u{1B}[6~", 6), ("\u{1B}[5~", 1)]
+        for (bytes, worker) in forms {
+            _ = pane.run(["send-keys", "-l", "-t", pane.name, bytes])
+            try pane.waitFor("worker \(worker) after \(bytes.dropFirst())") { _ in pane.selectedWorker() == worker }
+        }
+        // F5, Insert, Delete, Alt-[ and a mouse report: nothing happens.
+        for bytes in ["\u{1B}[15~", "\u{1B}[2~", "\u{1B}[3~", "\u{1B}[", "\u{1B}[<0;3;4M"] {
+            _ = pane.run(["send-keys", "-l", "-t", pane.name, bytes])
+        }
+        // A key after them still acts, and the size is the one it sets.
+        pane.keys("]")
+        try pane.waitFor("40 ms after one ]") { $0.contains("primes 40 ms") }
+        #expect(pane.selectedWorker() == 1, "the selection stays (Esc would have cleared it)")
+        pane.keys("q")
+        try pane.waitFor("the shell back") { $0.contains("EXIT=0") }
+        #expect(pane.restored())
+    }
+}
+
+extension Pane {
+    /// The id on the row marked ">" in the workers table, if a row is.
+    func selectedWorker() -> Int? {
+        for line in capture().split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count > 2, words[0] == "│>" || (words[0] == "│" && words[1] == ">") {
+                return Int(words[0] == "│>" ? words[1] : words[2])
+            }
+        }
+        return nil
+    }
+}

@@ -293,7 +293,7 @@ public struct HeadlessRunner {
             if now >= next || finished {
                 // A final partial interval still gets its line, unless it is empty.
                 if !finished || now > next &- step + 1_000_000 {
-                    write(HeadlessReport(engine.snapshot(), summary: false).jsonLine())
+                    write(HeadlessReport(engine.tick(), summary: false).jsonLine())
                 }
                 while next <= now { next += step }
             }
@@ -301,7 +301,9 @@ public struct HeadlessRunner {
         }
         // The summary's per-thread figures from a read of /proc made now, not up to a period ago.
         engine.readThreadsNow()
-        let summary = HeadlessReport(engine.snapshot(), summary: true)
+        // No frame after the summary's: a recording then ends on it.
+        engine.stopSampling()
+        let summary = HeadlessReport(engine.tick(), summary: true)
         write(summary.jsonLine())
         return summary
     }

@@ -110,7 +110,9 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
     public var text: String
     public var description: String { text }
 
-    /// What a condition can look at, each measured since its step settled.
+    /// What a condition can look at: latencies and rates over the step's own
+    /// window (since it settled), counts since it started (so a step sees
+    /// the jobs its own commands cancel or fail), gauges as they are now.
     public static let metrics: [String: String] = [
         "lag_p50": "loop lag p50, ms", "lag_p99": "loop lag p99, ms", "lag_max": "loop lag max, ms",
         "request_p50": "request latency p50, ms", "request_p99": "request latency p99, ms",
@@ -167,9 +169,10 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
         return (holds, seen)
     }
 
-    /// The figures of a snapshot by the names conditions use; latencies and
-    /// counts cover `snapshot.total` (the engine's statistics are reset when
-    /// a step settles), gauges are read now.
+    /// The figures of a snapshot by the names conditions use; latencies
+    /// cover `snapshot.total` (the engine's statistics are reset when a step
+    /// settles), counts what changed since `countsAtSettle` (taken when the
+    /// step started), gauges are read now.
     public static func figures(of s: Snapshot, countsAtSettle: JobCounts) -> [String: Double] {
         let t = s.total
         let busyWorkers = s.workers.filter { $0.state.isLive && $0.busy > 0.05 }

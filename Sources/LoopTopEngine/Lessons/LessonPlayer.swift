@@ -1,10 +1,10 @@
-/// Plays a lesson against an engine: applies each step's commands, decides
+/// Plays a lesson against a source (the engine): applies each step's commands, decides
 /// when a step ends, and measures its figures. Driven by `tick` from one
 /// thread (the dashboard's, or the headless runner's), with the engine's time,
 /// so the same lesson replays the same way.
 public final class LessonPlayer {
     public let lesson: Lesson
-    let engine: Engine
+    let source: any SnapshotSource
 
     /// The step being played (0-based); -1 before `start`.
     public private(set) var index = -1
@@ -29,11 +29,49 @@ public final class LessonPlayer {
     private var stepStart: UInt64 = 0
     private var settledAt: UInt64?
     private var pausedAt: UInt64?
-    private var countsAtSettle = JobCounts()
+    /// Job counts when the step started, before its commands: counts cover
+    /// the whole step (the jobs its own terminate cancels), latencies only
+    /// from when it settled.
+    private var countsAtStart = JobCounts()
+    /// The step's `until` held at some tick (it ends as soon as it may).
+    private var untilHeld = false
+    /// The state before each step's commands (see ``LessonState``); set by `start`.
+    public private(set) var states: [LessonState] = []
 
-    public init(lesson: Lesson, engine: Engine) {
+    /// In the dashboard a step stays on screen at least as long as its
+    /// caption takes to read (``readingSeconds(_:)``), unless `n` skips it.
+    /// Headless runs keep their own pace.
+    public let readsCaptions: Bool
+
+    public init(lesson: Lesson, source: any SnapshotSource, readsCaptions: Bool = false) {
         self.lesson = lesson
-        self.engine = engine
+        self.source = source
+        self.readsCaptions = readsCaptions
+    }
+
+    public convenience init(lesson: Lesson, engine: Engine, readsCaptions: Bool = false) {
+        self.init(lesson: lesson, source: engine, readsCaptions: readsCaptions)
+    }
+
+    /// The source's frame as of now: the engine makes one (the lesson's
+    /// counts must follow its own commands), any other source is read.
+    private func frameNow() -> Snapshot {
+        (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
+    }
+
+    /// Time of the first frame after the statistics were reset: older frames
+    /// still hold the figures from before, and must not end a step.
+    private var settledFrame: UInt64 = 0
+
+    /// Seconds to read `caption` while glancing at the figures it names:
+    /// 3.5 words a second, plus two to find them.
+    public static func readingSeconds(_ caption: String) -> Double {
+        Double(caption.split(separator: " ").count) / 3.5 + 2
+    }
+
+    /// Shortest time the current step stays on screen, from its start.
+    public func minimumSeconds(of step: Lesson.Step) -> Double {
+        readsCaptions ? Self.readingSeconds(step.caption) : 0
     }
 
     public var step: Lesson.Step? { lesson.steps.indices.contains(index) ? lesson.steps[index] : nil }
@@ -45,28 +83,44 @@ public final class LessonPlayer {
 
     /// Applies the setup and enters the first step.
     public func start(now: UInt64) {
-        for command in lesson.setup { engine.send(command.command) }
+        var state = LessonState(workers: lesson.workers, settings: frameNow().settings)
+        for command in lesson.setup {
+            source.send(command.command)
+            state.apply(command.command)
+        }
+        states = []
+        for step in lesson.steps {
+            states.append(state)
+            for command in step.commands { state.apply(command.command) }
+        }
+        states.append(state)  // after the last step
         enter(0, now: now)
     }
 
-    private func enter(_ step: Int, now: UInt64) {
+    /// Enters `step`; `restoring` first takes the engine to the state
+    /// before the step's commands (whatever was pressed or replayed since).
+    private func enter(_ step: Int, now: UInt64, restoring: Bool = false) {
         index = step
+        if restoring, states.indices.contains(step) {
+            for command in states[step].commands(from: frameNow()) { source.send(command) }
+        }
         guard let current = self.step else {
             finished = true
             return
         }
-        // Counts are taken before the commands, so a step without a settle
-        // time sees what its own commands did (a fault fails a job at once).
-        let before = engine.snapshot().jobs
-        for command in current.commands { engine.send(command.command) }
+        // Counts are taken before the commands, so a step sees what its own
+        // commands did (a fault fails a job at once, a terminate cancels one).
+        countsAtStart = frameNow().jobs
+        for command in current.commands { source.send(command.command) }
         stepStart = now
         settledAt = nil
-        if current.settle <= 0 { settle(now: now, counts: before) }
+        untilHeld = false
+        if current.settle <= 0 { settle(now: now) }
     }
 
-    private func settle(now: UInt64, counts: JobCounts? = nil) {
-        engine.send(.resetStatistics)
-        countsAtSettle = counts ?? engine.snapshot().jobs
+    private func settle(now: UInt64) {
+        source.send(.resetStatistics)
+        settledFrame = frameNow().time
         settledAt = now
     }
 
@@ -78,21 +132,25 @@ public final class LessonPlayer {
             if sinceStart >= current.settle { settle(now: now) }
             return nil
         }
+        guard snapshot.time >= settledFrame else { return nil }
         let sinceSettle = Double(now &- settledAt) / 1e9
-        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtSettle)
+        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtStart)
+        if let until = current.until, until.evaluate(figures).holds { untilHeld = true }
         var ending: String?
-        if let until = current.until, until.evaluate(figures).holds {
+        if untilHeld {
             ending = "until"
         } else if let seconds = current.seconds, sinceSettle >= seconds {
             ending = "time"
         } else if sinceSettle >= current.timeout {
             ending = "timeout"
         }
-        guard let ending else { return nil }
+        // The caption is still being read: the step goes on (its figures with it).
+        guard let ending, sinceStart >= minimumSeconds(of: current) else { return nil }
         return finish(ending: ending, figures: figures, seconds: sinceStart, now: now)
     }
 
     private func finish(ending: String, figures: [String: Double], seconds: Double, now: UInt64) -> StepResult {
+        defer { enter(index + 1, now: now) }
         let current = lesson.steps[index]
         var result = StepResult(index: index, caption: current.caption, ending: ending, seconds: seconds,
                                 figures: figures, check: current.check, passed: nil, seen: [])
@@ -108,33 +166,34 @@ public final class LessonPlayer {
             result.seen = verdict.seen
         }
         results.append(result)
-        enter(index + 1, now: now)
         return result
     }
 
-    /// Ends the current step now (`n`), measuring it as it stands.
+    /// Ends the current step now (`n`), measuring it as it stands, and goes
+    /// to the next step's state (see ``LessonState``).
     @discardableResult
     public func next(now: UInt64, snapshot: Snapshot) -> StepResult? {
         guard !finished, step != nil else { return nil }
-        if settledAt == nil { settle(now: now) }
         paused = false
         pausedAt = nil
-        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtSettle)
-        var result = finish(ending: "skipped", figures: figures, seconds: elapsed(now: now), now: now)
-        result.passed = nil
-        results[results.count - 1] = result
+        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtStart)
+        let current = lesson.steps[index]
+        let result = StepResult(index: index, caption: current.caption, ending: "skipped", seconds: elapsed(now: now),
+                                figures: figures, check: current.check, passed: nil, seen: [])
+        results.append(result)
+        enter(index + 1, now: now, restoring: true)
         return result
     }
 
-    /// Goes back one step (`p`) and plays it again: its commands are applied
-    /// again (the setup is not undone).
+    /// Goes back one step (`p`): restores the state that step starts from
+    /// (workers, mode, size, rate, workload) and plays it again.
     public func previous(now: UInt64) {
         let target = max(0, (finished ? lesson.steps.count : index) - 1)
         finished = false
         paused = false
         pausedAt = nil
         results.removeAll { $0.index >= target }
-        enter(target, now: now)
+        enter(target, now: now, restoring: true)
     }
 
     /// Pauses or resumes the timeline (space); the engine runs on.

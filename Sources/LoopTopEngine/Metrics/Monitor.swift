@@ -118,6 +118,11 @@ struct LatencyHistogram {
         _ = histogram.record(micros)
     }
 
+    /// Adds `count` values of `micros` (a recording's bucket, merged back).
+    mutating func record(micros: UInt64, count: UInt64) {
+        _ = histogram.record(Swift.max(1, Swift.min(micros, 3_600_000_000)), count: count)
+    }
+
     mutating func reset() { histogram.reset() }
 
     var summary: LatencySummary {
@@ -213,6 +218,8 @@ struct WorkerTrack {
 /// atomics) into ``Snapshot``s. One consumer at a time (the engine keeps it
 /// behind a lock); its cost is paid at the frame rate, not per job.
 struct Monitor {
+    /// Engine-clock time the engine started, ns.
+    let startedAt: UInt64
     let window: UInt64
     let recentMaxSpan: UInt64 = 1_000_000_000
     let historyLength: Int
@@ -240,6 +247,12 @@ struct Monitor {
     var log: Deque<EngineEvent> = []
     var interval: ScopeFigures
     var total: ScopeFigures
+    /// Since the previous step: what a recording stores of each frame.
+    var tick: TickValues
+    /// The statistics were reset since the previous step.
+    var resetSinceTick = false
+    /// The last step's tick figures, for the recorder.
+    var lastDelta = ScopeDelta()
     var lastSnapshotAt: UInt64
     var lastBusy: UInt64 = 0
     var lastRejected: UInt64 = 0
@@ -251,6 +264,7 @@ struct Monitor {
     var stallCredit: (due: UInt64, late: LateNanos)?
 
     init(start: UInt64, windowSeconds: Double, historyLength: Int) {
+        startedAt = start
         window = Nanos.fromSeconds(windowSeconds)
         self.historyLength = historyLength
         lagWindow = TimedWindow(span: window)
@@ -262,6 +276,7 @@ struct Monitor {
         pickupWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
+        tick = TickValues(start: start, busy: 0)
         lastSnapshotAt = start
     }
 
@@ -280,6 +295,8 @@ struct Monitor {
         }
         interval = ScopeFigures(start: now, busy: busy, submitted: submitted)
         total = ScopeFigures(start: now, busy: busy, submitted: submitted)
+        tick = TickValues(start: now, busy: busy)
+        resetSinceTick = true
         stallCredit = nil
     }
 
@@ -297,10 +314,12 @@ struct Monitor {
             lagWindow.add(sample.value, at: sample.at)
             interval.lag.record(nanos: sample.value)
             total.lag.record(nanos: sample.value)
+            tick.lag.append(TickValues.micros(sample.value))
             lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
             if sample.value > LateNanos.thresholds.0 {
                 let late = LateNanos.of(lag: sample.value, firedAt: sample.at)
                 total.late = total.late + late
+                tick.late = tick.late + late
                 var rest = late
                 if let credit = stallCredit, credit.due == sample.at &- sample.value {
                     rest = late - credit.late
@@ -312,6 +331,7 @@ struct Monitor {
             requestWindow.add(sample.value, at: sample.at)
             interval.requests.record(nanos: sample.value)
             total.requests.record(nanos: sample.value)
+            tick.requests.append(TickValues.micros(sample.value))
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
             interval.handback.record(nanos: sample.value)
@@ -330,6 +350,7 @@ struct Monitor {
             }
             interval.absorb(job)
             total.absorb(job)
+            tick.absorb(job)
             if job.inputBytes > 0 {
                 dataJobs.append((job.finishedAt, UInt64(job.copiedBytes)))
                 if job.copiedBytes > 0 { copyWindow.add(job.copyNanos, at: job.finishedAt) }
@@ -375,6 +396,16 @@ struct Monitor {
         var late = lagWindow.lateNanos(notBefore: origin)
         if stall > 0 { late = late + LateNanos.of(lag: stall, firedAt: now, notBefore: origin) }
         return late.share(of: now &- origin)
+    }
+
+    /// The in-progress stall's late time not yet reported, as
+    /// ``lateInProgressForInterval(now:probeDue:stall:)`` would return it,
+    /// without closing anything (a frame that does not close the interval).
+    func lateInProgressPeek(now: UInt64, probeDue: UInt64, stall: UInt64) -> (interval: LateNanos, total: LateNanos) {
+        guard stall > 0 else { return (LateNanos(), LateNanos()) }
+        let sofar = LateNanos.of(lag: stall, firedAt: now)
+        let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
+        return (sofar - reported, sofar)
     }
 
     /// Closes the interval's late figures: returns the in-progress stall's

@@ -45,6 +45,15 @@ public struct WorkloadCatalog: Sendable {
 
     public var names: [String] { entries.map(\.workload.name) }
 
+    /// The workloads that run an external command, by name: the command line.
+    public var commandLines: [String: String] {
+        var out: [String: String] = [:]
+        for entry in entries {
+            if let command = entry.workload as? CommandWorkload { out[command.name] = command.arguments.joined(separator: " ") }
+        }
+        return out
+    }
+
     public func entry(named name: String) -> Entry? { entries.first { $0.workload.name == name } }
 
     public func workload(named name: String) -> (any Workload)? { entry(named: name)?.workload }

@@ -32,6 +32,12 @@ public enum Action: Sendable, Equatable {
     case reloadSpec
     /// Switch to the next theme (`t`).
     case cycleTheme
+    /// Focus the event log, or give the keys back to the table (`l`).
+    case toggleLogFocus
+    /// Hide or show ended workers in the table (`e`).
+    case toggleEnded
+    /// Sort the table by the next column (`s`).
+    case cycleSort
 }
 
 /// Keys to actions: a pure table, the one place a key's meaning is decided.
@@ -41,10 +47,13 @@ public struct KeyMap: Sendable {
     /// A lesson plays: `n`, `p` and space step and pause it (space no
     /// longer pauses arrivals).
     public var lessonMode: Bool
+    /// A spec file was given, so `L` has something to reload (the help lists it only then).
+    public var specFile: Bool
 
-    public init(burstSize: Int = 20, lessonMode: Bool = false) {
+    public init(burstSize: Int = 20, lessonMode: Bool = false, specFile: Bool = false) {
         self.burstSize = burstSize
         self.lessonMode = lessonMode
+        self.specFile = specFile
     }
 
     public func action(for key: Key) -> Action? {
@@ -58,7 +67,7 @@ public struct KeyMap: Sendable {
         case .enter: return .openDetail
         case .escape: return .back
         case .interrupt: return .quit
-        case .other: return nil
+        case .other, .left, .right: return nil
         case .character(let c): return action(for: c)
         }
     }
@@ -87,6 +96,9 @@ public struct KeyMap: Sendable {
         case "r": return .command(.resetStatistics)
         case "L": return .reloadSpec
         case "t": return .cycleTheme
+        case "l": return .toggleLogFocus
+        case "e": return .toggleEnded
+        case "s": return .cycleSort
         case "z", "Z": return .toggleFreeze
         case "?", "h": return .toggleHelp
         case "k": return .moveSelection(-1)
@@ -96,6 +108,59 @@ public struct KeyMap: Sendable {
         case "q", "Q": return .quit
         default: return nil
         }
+    }
+
+    /// What a source must be able to do for `action` to mean anything
+    /// (nil: the UI does it itself, for any source).
+    public static func needs(_ action: Action) -> SourceCapabilities? {
+        switch action {
+        case .command: return .control
+        case .terminateSelected, .faultSelected: return .terminateWorker
+        case .openDetail: return .workerDetail
+        case .reloadSpec: return .reloadSpec
+        case .lessonNext, .lessonPrevious, .lessonTogglePause: return .lessons
+        default: return nil
+        }
+    }
+
+    /// The keys, as the help and footer label them, that need more than
+    /// reading snapshots.
+    static let labelNeeds: [String: SourceCapabilities] = [
+        "+": .control, "-": .terminateWorker, "b": .control, "w": .control, "[  ]": .control, "[ ]": .control,
+        "{  }": .control, "{ }": .control, "space": .control, "B": .control, "x": .terminateWorker, "r": .control,
+        "L": .reloadSpec, "Enter": .workerDetail, "↵": .workerDetail,
+    ]
+
+    /// Whether a key labelled `label` works for a source that can do `capabilities`.
+    static func shows(_ label: String, for capabilities: SourceCapabilities) -> Bool {
+        let key = label.hasPrefix("Enter") ? "Enter" : label
+        return labelNeeds[key].map { capabilities.contains($0) } ?? true
+    }
+
+    /// The keys a source that can do `capabilities` takes, with the
+    /// source's own keys (`extra`, a replay's) first.
+    public func help(glyphs: Glyphs = .unicode, capabilities: SourceCapabilities,
+                     extra: [(keys: String, meaning: String)] = []) -> [(keys: String, meaning: String)] {
+        extra + help(glyphs: glyphs).filter { Self.shows($0.keys, for: capabilities) }
+    }
+
+    /// What each figure on screen is and over what window, as the help
+    /// lists them: (figure, meaning). `window` is the engine's recent window, s.
+    public static func figures(window: Double, glyphs: Glyphs = .unicode) -> [(figure: String, meaning: String)] {
+        let w = Units.window(window)
+        return [
+            ("lag p50 p99 max", "how late the loop's 1 ms timer fires, \(w); a long stall is one sample: see max, late"),
+            ("late", "share of wall time the loop was late by over 10 / 50 / 100 ms, \(w)"),
+            ("busy (loop)", "share of wall time the loop ran jobs and requests, \(w)"),
+            ("requests p99", "a request's wait from its due time to its answer, \(w)"),
+            ("hand-back", "a finished job's trip from its worker back to the loop, p50 / p99, \(w)"),
+            ("wait / run", "a job's time queued before it starts / running, p50 p99, \(w)"),
+            ("BUSY", "share of wall time a worker had a job, \(w) (waiting for a CPU counts as busy)"),
+            ("CPU/WALL", "CPU the thread got (/proc task stat) per busy second; under 1: it waited for a core"),
+            ("WAIT", "share of wall time the thread was runnable but waiting for a CPU (schedstat), last 1 s"),
+            ("switches", "context switches a second: voluntary (it waited) / involuntary (preempted), last 1 s"),
+            ("DONE  ELAPSED", "jobs a worker finished since it started / how long its job has run"),
+        ].map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
     }
 
     /// Every key, as the help lists them: (keys, what they do).
@@ -115,10 +180,13 @@ public struct KeyMap: Sendable {
             ("B", "burst: \(burstSize) jobs at once"),
             ("x", "inject a fault into the selected worker"),
             ("r", "reset statistics (job counts stay)"),
-            ("L", "reload the spec file (a bad one keeps the old)"),
+            (specFile ? "L" : "", "reload the spec file (a bad one keeps the old)"),
             ("t", "next color theme"),
             ("z", "freeze the display (the engine runs on)"),
             ("\(glyphs.up) \(glyphs.down) j k", "select a worker (PgUp PgDn Home End)"),
+            ("s", "sort the workers by the next column (id, state, done, busy, CPU/WALL…)"),
+            ("e", "hide / show ended workers"),
+            ("l", "focus the event log: \(glyphs.up) \(glyphs.down) PgUp PgDn Home End scroll it, Esc back"),
             (glyphs.enter == "Enter" ? "Enter" : "Enter \(glyphs.enter)", "worker detail"),
             ("Esc", "back (close detail, help, selection)"),
             ("?", "this help"),

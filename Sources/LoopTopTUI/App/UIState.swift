@@ -15,6 +15,14 @@ public struct UIState: Sendable, Equatable {
     public var frozen = false
     public var selection = Selection()
     public var quitRequested = false
+    /// The event log has the keys: arrows and pages scroll it.
+    public var logFocused = false
+    /// Lines the focused log is scrolled back from the newest (0: follows new events).
+    public var logScroll = 0
+    /// Ended workers are left out of the table.
+    public var hideEnded = false
+    /// The column the table is sorted by.
+    public var sort = WorkerSort.id
 
     public init() {}
 
@@ -24,8 +32,19 @@ public struct UIState: Sendable, Equatable {
         return nil
     }
 
+    /// The table's rows: `workers` without the ended ones if they are
+    /// hidden, in the order chosen.
+    public func tableRows(_ workers: [WorkerSnapshot]) -> [WorkerSnapshot] {
+        let shown = hideEnded ? workers.filter { $0.state.isLive } : workers
+        return sort == .id ? shown : shown.sorted { a, b in
+            let (x, y) = (sort.key(a), sort.key(b))
+            return x != y ? x > y : a.id < b.id
+        }
+    }
+
     /// Applies `action`, given the workers shown now and how many rows the
-    /// table shows; returns the command to send to the engine, if any.
+    /// table shows (or the focused log, when it has the keys); returns the
+    /// command to send to the engine, if any.
     public mutating func apply(_ action: Action, workers: [WorkerSnapshot], visibleRows: Int) -> Command? {
         if helpVisible {
             // The help is modal: any key closes it; only quit still acts.
@@ -33,7 +52,17 @@ public struct UIState: Sendable, Equatable {
             if action == .quit { quitRequested = true }
             return nil
         }
-        let ids = workers.map(\.id)
+        if logFocused, view == .main {
+            switch action {
+            case .moveSelection(let delta): logScroll = max(0, logScroll - delta); return nil
+            case .page(let pages): logScroll = max(0, logScroll - pages * max(1, visibleRows)); return nil
+            case .selectFirst: logScroll = Int.max / 2; return nil
+            case .selectLast: logScroll = 0; return nil
+            case .back, .toggleLogFocus, .openDetail: logFocused = false; return nil
+            default: break
+            }
+        }
+        let ids = tableRows(workers).map(\.id)
         selection.sync(to: ids)
         switch action {
         case .command(let command):
@@ -65,6 +94,18 @@ public struct UIState: Sendable, Equatable {
             }
         case .quit:
             quitRequested = true
+        case .toggleLogFocus:
+            if view == .main {
+                logFocused = true
+                logScroll = 0
+            }
+        case .toggleEnded:
+            hideEnded.toggle()
+            selection.sync(to: tableRows(workers).map(\.id))
+        case .cycleSort:
+            sort = sort.next
+            selection.sync(to: tableRows(workers).map(\.id))
+            selection.keepVisible(count: tableRows(workers).count, visible: visibleRows)
         case .lessonNext, .lessonPrevious, .lessonTogglePause, .reloadSpec, .cycleTheme:
             // Acted on by the app, which owns the lesson player, the spec file and the screen.
             break
@@ -76,7 +117,7 @@ public struct UIState: Sendable, Equatable {
     /// Keeps the selection and the scroll consistent with the workers shown
     /// and the rows the table has now (after a resize, or workers leaving).
     public mutating func fit(workers: [WorkerSnapshot], visibleRows: Int) {
-        let ids = workers.map(\.id)
+        let ids = tableRows(workers).map(\.id)
         selection.sync(to: ids)
         selection.keepVisible(count: ids.count, visible: visibleRows)
         if case .detail = view {
@@ -84,10 +125,47 @@ public struct UIState: Sendable, Equatable {
         }
     }
 
+    /// Keeps the focused log's scroll within its `lines`, `visible` at a time.
+    public mutating func fitLog(lines: Int, visible: Int) {
+        logScroll = min(logScroll, max(0, lines - max(1, visible)))
+    }
+
     /// The selected worker if it can still be acted on; nil asks the engine for the newest.
     private func liveSelection(_ workers: [WorkerSnapshot]) -> Int? {
         guard let id = selection.workerID, let worker = workers.first(where: { $0.id == id }),
               worker.state.isLive, worker.state != .stopping else { return nil }
         return id
+    }
+}
+
+/// What the workers table is sorted by (`s` cycles): id ascending, the
+/// others largest first (ties by id).
+public enum WorkerSort: String, Sendable, CaseIterable {
+    case id, state, done, busy, cpuPerWall = "CPU/WALL"
+
+    var next: WorkerSort {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+
+    /// The column's title, as the table heads it.
+    public var title: String { self == .cpuPerWall ? rawValue : rawValue.uppercased() }
+
+    func key(_ w: WorkerSnapshot) -> Double {
+        switch self {
+        case .id: -Double(w.id)
+        // Working first, then idle, starting, stopping, ended.
+        case .state:
+            switch w.state {
+            case .running: 5
+            case .idle: 4
+            case .starting: 3
+            case .stopping: 2
+            default: w.state.isLive ? 1 : 0
+            }
+        case .done: Double(w.jobsDone)
+        case .busy: w.busy
+        case .cpuPerWall: w.cpuPerWall
+        }
     }
 }

@@ -45,6 +45,22 @@ public enum Units {
         return String(format1: value, digits: 2)
     }
 
+    /// A span in words, for sentences: "second", "12 s", "3 min", "2 h".
+    public static func duration(seconds: Double) -> String {
+        let s = Int(max(0, seconds.isFinite ? seconds : 0).rounded())
+        if s <= 1 { return "second" }
+        if s < 120 { return "\(s) s" }
+        if s < 7200 { return "\(s / 60) min" }
+        return "\(s / 3600) h"
+    }
+
+    /// A window's length as a label: "last 5 s", "last minute".
+    public static func window(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds.isFinite ? seconds : 0).rounded())
+        if s == 60 { return "last minute" }
+        return s < 120 ? "last \(s) s" : "last \(s / 60) min"
+    }
+
     /// Seconds since start as "1:02:03" or "02:03".
     public static func uptime(_ seconds: Double) -> String {
         let s = Int(max(0, seconds.isFinite ? seconds : 0))

@@ -113,7 +113,9 @@ public struct LessonStatus: Sendable, Equatable {
         } else if let until = step.until {
             progress = .waiting(until: until.text, elapsed: elapsed - step.settle, timeout: step.timeout)
         } else {
-            progress = .timed(elapsed: elapsed - step.settle, of: step.seconds ?? step.timeout)
+            // At least as long as the caption takes to read.
+            let reading = player.minimumSeconds(of: step) - step.settle
+            progress = .timed(elapsed: elapsed - step.settle, of: max(step.seconds ?? step.timeout, reading))
         }
         self.init(title: lesson.title, step: max(0, player.index) + 1, steps: lesson.steps.count,
                   caption: step.caption, progress: progress, paused: player.paused, last: last,

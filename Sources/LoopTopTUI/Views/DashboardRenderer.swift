@@ -44,17 +44,33 @@ public enum DashboardRenderer {
         case .tooSmall:
             break
         }
-        WorkersPanel.render(canvas.sub(layout.workers), frame: frame)
-        WarningsView.render(canvas.sub(layout.warnings), frame: frame)
-        EventLogView.render(canvas.sub(layout.log), frame: frame)
+        if frame.state.logFocused {
+            EventLogView.renderFocused(canvas.sub(focusedLog(layout)), frame: frame)
+        } else {
+            WorkersPanel.render(canvas.sub(layout.workers), frame: frame)
+            WarningsView.render(canvas.sub(layout.warnings), frame: frame)
+            EventLogView.render(canvas.sub(layout.log), frame: frame)
+        }
         FooterView.render(canvas.sub(layout.footer), frame: frame)
     }
 
     /// Where each part of `frame`'s main view goes at `size`.
     public static func layout(_ frame: Frame, size: Size) -> DashboardLayout {
         let lessonRows = frame.lesson.map { LessonPanel.desiredRows($0, cols: size.cols) } ?? 0
-        return DashboardLayout.main(size: size, warnings: frame.warningLines, workers: frame.snapshot.workers.count,
-                                    lesson: lessonRows)
+        return DashboardLayout.main(size: size, warnings: frame.warningLines,
+                                    workers: frame.state.tableRows(frame.snapshot.workers).count, lesson: lessonRows)
+    }
+
+    /// Where the focused event log goes: over the table, the warnings and the log.
+    static func focusedLog(_ layout: DashboardLayout) -> Rect {
+        let w = layout.workers
+        let bottom = [layout.warnings, layout.log].filter { $0.rows > 0 }.map { $0.row + $0.rows }.max() ?? (w.row + w.rows)
+        return Rect(row: w.row, col: w.col, rows: max(w.rows, bottom - w.row), cols: w.cols)
+    }
+
+    /// Lines of events the focused log shows for `frame` at `size` (what a page scrolls by).
+    public static func focusedLogRows(size: Size, frame: Frame) -> Int {
+        EventLogView.focusedRows(focusedLog(layout(frame, size: size)).rows)
     }
 
     /// Rows of workers the main view's table shows at `size`: what paging

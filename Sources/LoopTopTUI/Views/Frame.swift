@@ -19,10 +19,30 @@ public struct Frame: Sendable {
     /// Messages of the UI's own (a failed spec reload, the theme chosen),
     /// shown above the engine's warnings for a few seconds.
     public var notices: [Notice]
+    /// What the source can do: the footer and help list only these keys.
+    public var capabilities: SourceCapabilities = [.control, .lessons, .workerDetail, .reloadSpec, .terminateWorker]
+    /// Keys of the source's own (a replay's), listed first in the help.
+    public var sourceKeys: [(keys: String, meaning: String)] = []
+    /// A mark for the header about where in time the frame is
+    /// (`REPLAY 01:12 / 04:30`, `REWIND −12.3 s`); nil when live.
+    public var timeMark: String?
+    /// The events the UI has kept (see ``EventHistory``), oldest first; nil:
+    /// the snapshot's own log.
+    public var history: [EngineEvent]?
+
+    /// Frozen: the engine's settings now (the header says when they changed).
+    public var liveSettings: EngineSettings?
+
+    /// A spec file was given (`L` reloads it; the help lists `L` only then).
+    public var specFile = false
+
+    /// What the event log shows.
+    var events: [EngineEvent] { history ?? snapshot.log }
 
     public init(snapshot: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
                 historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20,
-                lesson: LessonStatus? = nil, notices: [Notice] = []) {
+                lesson: LessonStatus? = nil, notices: [Notice] = [], history: [EngineEvent]? = nil,
+                liveSettings: EngineSettings? = nil) {
         self.snapshot = snapshot
         self.state = state
         self.glyphs = glyphs
@@ -31,6 +51,8 @@ public struct Frame: Sendable {
         self.burstSize = burstSize
         self.lesson = lesson
         self.notices = notices
+        self.history = history
+        self.liveSettings = liveSettings
     }
 
     /// Lines the warnings area would like: the UI's notices and the engine's warnings.

@@ -55,12 +55,13 @@ enum WorkerDetailView {
             now += [Span("  job ", .dim), Span(none, .dim)]
         }
         lines.append(TextLine(now))
+        let window = Units.window(frame.snapshot.windowSeconds)
         lines.append(FieldLine([
-            .init("done", Units.count(w.jobsDone)),
+            .init("done", short: "done", Units.count(w.jobsDone) + " (since start)"),
             .init("failed", Units.count(w.jobsFailed), Meaning.bad(w.jobsFailed, critical: true)),
-            .init("busy", Units.percent(w.busy)),
-            .init("cpu/wall", w.busy >= 0.01 ? Units.ratio(w.cpuPerWall) : none,
-                  w.busy >= 0.01 ? Meaning.cpuPerWall(w.cpuPerWall) : .dim),
+            .init("busy", w.state.isLive ? Units.percent(w.busy) + " (\(window))" : none),
+            .init("cpu/wall", w.state.isLive && w.busy >= 0.01 ? Units.ratio(w.cpuPerWall) : none,
+                  w.state.isLive && w.busy >= 0.01 ? Meaning.cpuPerWall(w.cpuPerWall) : .dim),
             .init("cpu", Units.ms(w.cpuMs)),
             .init("startup", w.startupMs.map(Units.ms) ?? none),
         ]))
@@ -68,7 +69,7 @@ enum WorkerDetailView {
             .init("run p50", Units.ms(w.run.p50)),
             .init("p99", Units.ms(w.run.p99)),
             .init("max", Units.ms(w.run.max)),
-            .init("jobs", short: "n", Units.count(w.run.count)),
+            .init("jobs", short: "n", Units.count(w.run.count) + " (\(window))"),
         ]))
         if !w.state.isLive {
             lines.append(TextLine([Span("ended ", .dim),
@@ -119,7 +120,12 @@ enum WorkerDetailView {
     static func outcomeStyle(_ outcome: JobOutcome) -> Style { .outcome(outcome) }
 
     static func histogram(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
-        let inside = Box(title: "Run time", note: worker.runHistogram.isEmpty ? "" : "jobs per bucket", padding: 1).render(canvas)
+        let total = worker.runHistogram.reduce(UInt64(0)) { $0 + $1.count }
+        // The histogram restarts with the statistics (`r`, a lesson's step).
+        let t = frame.snapshot.total.seconds
+        let since = t > 0 && t + 1 < frame.snapshot.uptimeSeconds ? "since reset" : "since start"
+        let note = worker.runHistogram.isEmpty ? "" : "\(Units.count(total)) \(since)"
+        let inside = Box(title: "Run time", note: note, padding: 1).render(canvas)
         guard inside.rows > 0 else { return }
         var bars = worker.runHistogram
         while let first = bars.first, first.count == 0 { bars.removeFirst() }

@@ -80,34 +80,63 @@ enum WorkersPanel {
 
     static func render(_ canvas: Canvas, frame: Frame) {
         let s = frame.snapshot
-        let workers = s.workers
+        let state = frame.state
+        let workers = state.tableRows(s.workers)
         let visible = max(0, canvas.rows - 3)
-        var selection = frame.state.selection
+        var selection = state.selection
         selection.sync(to: workers.map(\.id))
         selection.keepVisible(count: workers.count, visible: visible)
         let offset = selection.offset
-        var note = ""
-        if workers.count > visible && visible > 0 {
-            let last = min(workers.count, offset + visible)
-            let more = workers.count - last
-            note = "\(offset + 1)–\(last) of \(workers.count)" + (more > 0 ? " \(frame.glyphs.down)\(more)" : "")
-            if frame.glyphs != .unicode { note = note.replacingOccurrences("–", with: "-") }
-        } else if s.liveWorkers != workers.count {
-            note = "\(s.liveWorkers) live, \(workers.count - s.liveWorkers) ended"
-        }
-        let inside = Box(title: "Workers", note: note).render(canvas)
+        let ended = s.workers.filter { !$0.state.isLive }.count
+        let inside = Box(title: "Workers", note: note(frame: frame, rows: workers.count, visible: visible,
+                                                      offset: offset, ended: ended, room: canvas.cols - 14))
+            .render(canvas)
         guard inside.rows > 0, inside.cols > 0 else { return }
         let idWidth = String(workers.map(\.id).max() ?? 0).count
         let columns = columns(width: inside.cols, idWidth: idWidth)
         let rows = workers.map { worker in
             row(worker, columns: columns, selected: worker.id == selection.workerID, frame: frame)
         }
-        let table = Table(columns: columns.map { Table.Column($0.0.title, width: $0.1, alignment: $0.0.alignment) },
-                          rows: rows, offset: offset)
+        let sorted = state.sort == .id ? nil : state.sort.title
+        let table = Table(columns: columns.map { column, width in
+            let mark = frame.glyphs == .unicode ? "↓" : "*"
+            let title = column.title == sorted && column.title.count < width ? column.title + mark : column.title
+            return Table.Column(title, width: width, alignment: column.alignment)
+        }, rows: rows, offset: offset)
         table.render(inside)
         if workers.isEmpty, inside.rows >= 2 {
-            TextLine([Span("no workers: ", .dim), Span("+", .key), Span(" spawns one", .dim)]).render(inside.line(1))
+            if s.workers.isEmpty {
+                TextLine([Span("no workers: ", .dim), Span("+", .key), Span(" spawns one", .dim)]).render(inside.line(1))
+            } else {
+                TextLine([Span("\(ended) ended, hidden: ", .dim), Span("e", .key), Span(" shows them", .dim)])
+                    .render(inside.line(1))
+            }
         }
+    }
+
+    /// The box's note: rows scrolled off above and below ("↑3 ↓2", at every
+    /// size), then as much as fits of the ended workers and the sort.
+    static func note(frame: Frame, rows: Int, visible: Int, offset: Int, ended: Int, room: Int) -> String {
+        let g = frame.glyphs
+        var parts: [String] = []
+        if rows > visible {
+            let below = max(0, rows - offset - visible)
+            if offset > 0 { parts.append("\(g.up)\(offset)") }
+            if below > 0 { parts.append("\(g.down)\(below)") }
+        }
+        var extra: [String] = []
+        if frame.state.hideEnded && ended > 0 {
+            extra.append("\(ended) ended hidden")
+        } else if ended > 0 {
+            extra.append("\(frame.snapshot.liveWorkers) live, \(ended) ended")
+        }
+        if frame.state.sort != .id { extra.append("by \(frame.state.sort.title)") }
+        var note = parts.joined(separator: " ")
+        for part in extra {
+            let longer = note.isEmpty ? part : note + " · " + part
+            if TextWidth.width(of: longer) <= room { note = longer }
+        }
+        return note
     }
 
     static func row(_ w: WorkerSnapshot, columns: [(Column, Int)], selected: Bool, frame: Frame) -> Table.Row {
@@ -137,14 +166,21 @@ enum WorkersPanel {
             case .done:
                 return .text(Units.count(w.jobsDone), .text)
             case .busy:
+                // An ended thread is busy with nothing: its last share would stand still.
+                guard w.state.isLive else { return .text(none, .dim) }
                 return .text(Units.percent(w.busy), w.busy < 0.005 ? .dim : .text)
             case .cpuPerWall:
-                guard w.busy >= 0.01, w.cpuPerWall > 0 else { return .text(none, .dim) }
+                guard w.state.isLive, w.busy >= 0.01, w.cpuPerWall > 0 else { return .text(none, .dim) }
                 return .text(Units.ratio(w.cpuPerWall), Meaning.cpuPerWall(w.cpuPerWall))
             case .activity:
+                if !w.state.isLive {
+                    // Its final figures instead of a graph that no longer moves.
+                    let failed = w.jobsFailed > 0 ? ", \(Units.count(w.jobsFailed)) failed" : ""
+                    return .text("ended: \(Units.count(w.jobsDone)) done\(failed), cpu \(Units.ms(w.cpuMs))", .dim)
+                }
                 guard !w.activity.isEmpty else { return .empty }
                 return .sparkline(Sparkline(w.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: width),
-                                            reduce: .mean, ink: w.state.isLive ? Meaning.activityInk : .fixed(.dim)))
+                                            reduce: .mean, ink: Meaning.activityInk))
             }
         }
         return Table.Row(cells, highlighted: selected)
