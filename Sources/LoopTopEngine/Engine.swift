@@ -277,7 +277,8 @@ public final class Engine: SnapshotSource {
         case .resetStatistics:
             let now = clock.now()
             let busy = loop.busyNanos(at: now)
-            monitor.withLock { $0.resetStatistics(now: now, busy: busy) }
+            let submitted = pool.state.withLock { $0.counts.submitted }
+            monitor.withLock { $0.resetStatistics(now: now, busy: busy, submitted: submitted) }
             return "statistics reset"
         }
     }

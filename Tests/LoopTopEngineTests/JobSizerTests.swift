@@ -71,8 +71,8 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(12))
-        #expect(eventually { engine.snapshot(scopes: false).jobs.completed == 12 })
-        let s = engine.snapshot()
+        #expect(eventually { engine.tick(scopes: false).jobs.completed == 12 })
+        let s = engine.tick()
         #expect(s.queue.runAtAskedSize.count == 12)
         #expect(s.queue.queuedSizes.isEmpty)
     }
@@ -82,11 +82,11 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(3))
-        #expect(eventually { engine.snapshot(scopes: false).queue.depth == 3 })
+        #expect(eventually { engine.tick(scopes: false).queue.depth == 3 })
         engine.send(.setJobMs(10))
         engine.send(.burst(2))
-        #expect(eventually { engine.snapshot(scopes: false).queue.depth == 5 })
-        #expect(engine.snapshot().queue.queuedSizes == [QueuedSize(workload: "spin", askedMs: 20, count: 3),
+        #expect(eventually { engine.tick(scopes: false).queue.depth == 5 })
+        #expect(engine.tick().queue.queuedSizes == [QueuedSize(workload: "spin", askedMs: 20, count: 3),
                                                         QueuedSize(workload: "spin", askedMs: 10, count: 2)])
     }
 }

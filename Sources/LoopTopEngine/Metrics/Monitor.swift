@@ -54,6 +54,21 @@ struct TimedWindow {
 
     var count: Int { times.count - start }
 
+    /// Mean and standard deviation of the values, in ms.
+    func meanAndDeviationMs() -> (mean: Double, deviation: Double) {
+        guard count > 0 else { return (0, 0) }
+        var sum = 0.0
+        var squares = 0.0
+        for i in start..<times.count {
+            let v = Double(values[i]) / 1e6
+            sum += v
+            squares += v * v
+        }
+        let n = Double(count)
+        let mean = sum / n
+        return (mean, n > 1 ? (Swift.max(0, squares / n - mean * mean)).squareRoot() : 0)
+    }
+
     func max(since time: UInt64) -> UInt64 {
         var best: UInt64 = 0
         var i = times.count - 1
@@ -124,6 +139,9 @@ struct LatencyHistogram {
 struct ScopeFigures {
     var start: UInt64
     var busyAtStart: UInt64
+    /// Jobs offered before this scope began: arrivals in the scope are the
+    /// difference (the queueing model's λ).
+    var submittedAtStart: UInt64
     var lag = LatencyHistogram()
     var requests = LatencyHistogram()
     var wait = LatencyHistogram()
@@ -148,9 +166,22 @@ struct ScopeFigures {
         if job.copiedBytes > 0 { copy.record(nanos: job.copyNanos) }
     }
 
-    init(start: UInt64, busy: UInt64) {
+    init(start: UInt64, busy: UInt64, submitted: UInt64 = 0) {
         self.start = start
         busyAtStart = busy
+        submittedAtStart = submitted
+    }
+
+    /// The queueing model over this scope (see ``QueueModel``).
+    func model(now: UInt64, submitted: UInt64, mode: Mode, liveWorkers: Int, cores: Int,
+               cpuPerWall: Double) -> QueueModel? {
+        let finished = run.histogram.totalCount
+        return QueueModel.measured(
+            offered: submitted &- submittedAtStart, seconds: Double(now &- start) / 1e9,
+            runMeanMs: finished > 0 ? run.histogram.mean / 1000 : 0,
+            runStdMs: finished > 1 ? run.histogram.stdDeviation / 1000 : 0,
+            finished: finished, waitMeanMs: wait.histogram.totalCount > 0 ? wait.histogram.mean / 1000 : 0,
+            mode: mode, liveWorkers: liveWorkers, cores: cores, cpuPerWall: cpuPerWall)
     }
 
     /// `lateInProgress`: late time of a stall still going on that belongs to this scope.
@@ -208,6 +239,7 @@ struct Monitor {
     /// Jobs with inputs in the window: when they ended, and bytes copied.
     var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
+    var arrivalSamples: Deque<(at: UInt64, submitted: UInt64)> = []
     var lagHistory: Deque<Double> = []
     var utilizationHistory: Deque<Double> = []
     var depthHistory: Deque<Double> = []
@@ -248,7 +280,8 @@ struct Monitor {
         lastSnapshotAt = start
     }
 
-    mutating func resetStatistics(now: UInt64, busy: UInt64) {
+    mutating func resetStatistics(now: UInt64, busy: UInt64, submitted: UInt64 = 0) {
+        arrivalSamples.removeAll()
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
         copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll(); sizedJobs.removeAll()
         busySamples.removeAll()
@@ -260,11 +293,19 @@ struct Monitor {
             tracks[id]!.run.reset()
             tracks[id]!.runWindow.reset()
         }
-        interval = ScopeFigures(start: now, busy: busy)
-        total = ScopeFigures(start: now, busy: busy)
+        interval = ScopeFigures(start: now, busy: busy, submitted: submitted)
+        total = ScopeFigures(start: now, busy: busy, submitted: submitted)
         tick = TickValues(start: now, busy: busy)
         resetSinceTick = true
         stallCredit = nil
+    }
+
+    /// Keeps (time, jobs submitted so far) over the recent window, for the
+    /// arrival rate of the recent-window queueing model.
+    static func pushArrival(_ samples: inout Deque<(at: UInt64, submitted: UInt64)>, at now: UInt64,
+                            submitted: UInt64, span: UInt64) {
+        samples.append((now, submitted))
+        while samples.count > 2, let first = samples.first, now &- first.at > span { samples.removeFirst() }
     }
 
     mutating func absorb(_ sample: LoopSample) {
@@ -411,4 +452,20 @@ extension Deque {
     /// than going through `Array(_:)`, which writes a zero count into the
     /// shared empty-array storage: harmless, but a race to ThreadSanitizer.
     var asArray: [Element] { isEmpty ? [] : Array(self) }
+}
+
+extension QueueModel {
+    /// The model over the recent window: arrivals from the submitted-count
+    /// samples, service and wait from the jobs that finished in the window.
+    static func recent(runWindow: TimedWindow, waitWindow: TimedWindow,
+                       arrivals: Deque<(at: UInt64, submitted: UInt64)>, now: UInt64, submitted: UInt64,
+                       mode: Mode, liveWorkers: Int, cores: Int, cpuPerWall: Double) -> QueueModel? {
+        guard let first = arrivals.first, now > first.at else { return nil }
+        let run = runWindow.meanAndDeviationMs()
+        let wait = waitWindow.meanAndDeviationMs()
+        return measured(offered: submitted &- first.submitted, seconds: Double(now - first.at) / 1e9,
+                        runMeanMs: run.mean, runStdMs: run.deviation, finished: UInt64(runWindow.count),
+                        waitMeanMs: wait.mean, mode: mode, liveWorkers: liveWorkers, cores: cores,
+                        cpuPerWall: cpuPerWall)
+    }
 }

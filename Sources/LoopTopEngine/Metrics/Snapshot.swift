@@ -90,6 +90,8 @@ public struct QueueSnapshot: Sendable, Equatable, Codable {
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+    /// The queueing model over the recent window: predicted against measured wait.
+    public var model: QueueModel?
 }
 
 /// Jobs waiting in the queue of one workload and asked size.
@@ -213,6 +215,8 @@ public struct IntervalFigures: Sendable, Equatable, Codable {
     public var utilization = 0.0
     public var wait = LatencySummary.empty
     public var run = LatencySummary.empty
+    /// What queueing theory predicts over this span, beside what was measured.
+    public var model: QueueModel?
     /// Submit → start of offloaded jobs that found their worker idle.
     public var pickup = LatencySummary.empty
     /// Offloaded results' trip back: finish → the loop sees it.
