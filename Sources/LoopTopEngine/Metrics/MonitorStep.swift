@@ -195,6 +195,16 @@ extension Monitor {
         snap.workers = workers
         snap.liveWorkers = live
 
+        // The queueing model: busy workers' CPU/WALL corrects run times
+        // for time spent waiting for a core when workers outnumber cores.
+        let busyWorkers = workers.filter { $0.state.isLive && $0.busy > 0.05 }
+        let cpuPerWall = busyWorkers.isEmpty ? 1 : busyWorkers.reduce(0) { $0 + $1.cpuPerWall } / Double(busyWorkers.count)
+        snap.queue.model = QueueModel.recent(runWindow: runWindow, waitWindow: waitWindow,
+                                             arrivals: arrivalSamples, now: now,
+                                             submitted: r.counts.submitted, mode: r.settings.mode,
+                                             liveWorkers: live, cores: snap.cores, cpuPerWall: cpuPerWall)
+        Monitor.pushArrival(&arrivalSamples, at: now, submitted: r.counts.submitted, span: window)
+
         // Rejections are counted, and logged at most once a second.
         if r.counts.rejected > lastRejected, now &- rejectedReportedAt >= 1_000_000_000 {
             let fresh = r.counts.rejected - lastRejected
@@ -209,18 +219,10 @@ extension Monitor {
             : lateInProgressPeek(now: now, probeDue: r.probeDue, stall: stall)
         snap.interval = interval.figures(now: now, busy: busy, lateInProgress: late.interval)
         snap.total = total.figures(now: now, busy: busy, lateInProgress: late.total)
-        // The queueing model: busy workers' CPU/WALL corrects run times for
-        // time spent waiting for a core when workers outnumber the cores.
-        let busyWorkers = workers.filter { $0.state.isLive && $0.busy > 0.05 }
-        let cpuPerWall = busyWorkers.isEmpty ? 1 : busyWorkers.reduce(0) { $0 + $1.cpuPerWall } / Double(busyWorkers.count)
-        snap.queue.model = QueueModel.recent(runWindow: runWindow, waitWindow: waitWindow, arrivals: arrivalSamples,
-                                             now: now, submitted: r.counts.submitted, mode: r.settings.mode,
-                                             liveWorkers: live, cores: r.cores, cpuPerWall: cpuPerWall)
-        Monitor.pushArrival(&arrivalSamples, at: now, submitted: r.counts.submitted, span: window)
         snap.interval.model = interval.model(now: now, submitted: r.counts.submitted, mode: r.settings.mode,
-                                             liveWorkers: live, cores: r.cores, cpuPerWall: cpuPerWall)
+                                             liveWorkers: live, cores: snap.cores, cpuPerWall: cpuPerWall)
         snap.total.model = total.model(now: now, submitted: r.counts.submitted, mode: r.settings.mode,
-                                       liveWorkers: live, cores: r.cores, cpuPerWall: cpuPerWall)
+                                       liveWorkers: live, cores: snap.cores, cpuPerWall: cpuPerWall)
         if closingInterval { interval = ScopeFigures(start: now, busy: busy, submitted: r.counts.submitted) }
         lastDelta = ScopeDelta(tick, end: now, busy: busy, reset: resetSinceTick)
         tick = TickValues(start: now, busy: busy)

@@ -24,7 +24,7 @@ public struct HeadlessReplay {
             let now = entry.snapshot.time
             if now >= next {
                 write(HeadlessReport(figures(entry.snapshot, scopes, busy: busy), summary: false).jsonLine())
-                scopes.closeInterval(at: now, busy: busy)
+                scopes.closeInterval(at: now, busy: busy, submitted: entry.snapshot.jobs.submitted)
                 lastLine = now
                 while next <= now { next &+= step }
             }
@@ -43,6 +43,9 @@ public struct HeadlessReplay {
         var s = snapshot
         s.interval = scopes.intervalFigures(now: s.time, busy: busy)
         s.total = scopes.totalFigures(now: s.time, busy: busy)
+        let models = scopes.models(s)
+        s.interval.model = models.interval
+        s.total.model = models.total
         return s
     }
 }

@@ -175,8 +175,19 @@ public struct ScopeAccumulator: Sendable {
         total?.figures(now: now, busy: busy) ?? IntervalFigures()
     }
 
-    public mutating func closeInterval(at now: UInt64, busy: UInt64) {
-        interval = ScopeFigures(start: now, busy: busy)
+    public mutating func closeInterval(at now: UInt64, busy: UInt64, submitted: UInt64 = 0) {
+        interval = ScopeFigures(start: now, busy: busy, submitted: submitted)
+    }
+
+    /// The queueing model of the interval and the whole run at frame `s`, as the live run made it.
+    func models(_ s: Snapshot) -> (interval: QueueModel?, total: QueueModel?) {
+        let busy = s.workers.filter { $0.state.isLive && $0.busy > 0.05 }
+        let cpuPerWall = busy.isEmpty ? 1 : busy.reduce(0) { $0 + $1.cpuPerWall } / Double(busy.count)
+        func model(_ scope: ScopeFigures?) -> QueueModel? {
+            scope?.model(now: s.time, submitted: s.jobs.submitted, mode: s.settings.mode, liveWorkers: s.liveWorkers,
+                         cores: s.cores, cpuPerWall: cpuPerWall)
+        }
+        return (model(interval), model(total))
     }
 }
 
