@@ -116,3 +116,66 @@ struct ProcessThreadsTests {
         #expect(s.threads.map(\.name).sorted() == ["helper-main", "nap-0"])
     }
 }
+
+/// `looptop attach PID --headless` lines, from the runner the command uses.
+@Suite(.serialized, .enabled(if: ThreadsHelper.available, ThreadsHelper.skipReason))
+struct ProcessHeadlessTests {
+    static func objects(_ lines: [String]) throws -> [[String: Any]] {
+        try lines.map { line in
+            try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+        }
+    }
+
+    /// Sleeps until the monotonic deadline, as the command's signal wait does.
+    static func wait(_ deadline: UInt64) -> Bool {
+        while monotonicNow() < deadline { usleep(5_000) }
+        return true
+    }
+
+    @Test func linesCarryEveryKeyAndASummaryEnds() throws {
+        let child = try ThreadsHelper.Child(spin: 1, sleep: 1)
+        defer { child.kill() }
+        let source = try ProcessThreads(pid: child.pid)
+        var lines: [String] = []
+        ProcessHeadlessRunner(interval: 0.5, duration: 1.2).run(source: source, write: { lines.append($0) },
+                                                               wait: Self.wait)
+        let objects = try Self.objects(lines)
+        #expect(objects.count >= 3, "interval lines then the summary: \(lines)")
+        for object in objects {
+            #expect(object["source"] as? String == "process")
+            #expect(object["pid"] as? Int == Int(child.pid))
+            #expect((object["command"] as? String)?.contains("threads-helper") == true)
+            for key in ["cores", "cpu_cores", "threads", "runnable_threads", "warnings", "events"] {
+                #expect(object[key] != nil, "missing \(key)")
+            }
+            let threads = try #require(object["threads"] as? [[String: Any]])
+            #expect(Set(threads.compactMap { $0["name"] as? String }) == ["helper-main", "spin-0", "nap-0"])
+            for thread in threads {
+                for key in ["tid", "name", "state", "cpu", "runqueue_wait", "voluntary_switches_per_s",
+                            "involuntary_switches_per_s"] {
+                    #expect(thread[key] != nil, "thread missing \(key)")
+                }
+            }
+        }
+        #expect(objects.last?["summary"] as? Bool == true)
+        #expect(objects.dropLast().allSatisfy { $0["summary"] == nil })
+        let spinner = try #require((objects.last?["threads"] as? [[String: Any]])?.first { $0["name"] as? String == "spin-0" })
+        let cpu = try #require(spinner["cpu"] as? Double)
+        let wait = try #require(spinner["runqueue_wait"] as? Double)
+        #expect(abs(cpu + wait - 1) < 0.12, "a spinner is always runnable: cpu \(cpu) + wait \(wait)")
+    }
+
+    @Test func aProcessExitingEndsTheLinesWithOneSayingSo() throws {
+        let child = try ThreadsHelper.Child(spin: 0, sleep: 1, exitAfterMs: 700)
+        defer { child.kill() }
+        let source = try ProcessThreads(pid: child.pid)
+        var lines: [String] = []
+        ProcessHeadlessRunner(interval: 0.25, duration: 30).run(source: source, write: { lines.append($0) },
+                                                               wait: Self.wait)
+        let objects = try Self.objects(lines)
+        let exited = try #require(objects.first { $0["exited"] as? Bool == true && $0["summary"] == nil })
+        #expect((exited["message"] as? String)?.hasPrefix("process \(child.pid) exited after ") == true)
+        #expect(objects.last?["summary"] as? Bool == true)
+        #expect(objects.last?["exited"] as? Bool == true)
+    }
+}
