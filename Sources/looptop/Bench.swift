@@ -21,12 +21,12 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Repetitions of each figure (default 5, or 3 with --quick).", valueName: "n"))
     var runs: Int?
 
-    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, memory (comma-separated).", valueName: "groups"))
+    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, memory, attach (comma-separated).", valueName: "groups"))
     var only: String?
 
     func validate() throws {
         if let only {
-            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "memory"]
+            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "memory", "attach"]
             for group in only.split(separator: ",") where !known.contains(String(group)) {
                 throw ValidationError("--only: unknown group '\(group)'; expected \(known.sorted().joined(separator: ", "))")
             }
@@ -172,6 +172,19 @@ struct Bench: ParsableCommand {
             engine.stop()
         }
 
+        // `looptop attach` watching a process of 1,000 sleeping threads.
+        if groups.contains("attach") {
+            var perThread: [Double] = [], frame: [Double] = []
+            measure("attach.cpu_share") {
+                guard let r = AttachBench.measure(threads: 1_000, seconds: quick ? 3 : 5) else { return nil }
+                perThread.append(r.microsPerThread)
+                frame.append(r.frameCPUMs)
+                return r.cpuShare
+            }
+            if !perThread.isEmpty { figures["attach.us_per_thread"] = Figure(perThread) }
+            if !frame.isEmpty { figures["attach.frame_cpu_ms"] = Figure(frame) }
+        }
+
         if json {
             print(Self.json(figures, machine: machine, node: nodeVersion, runs: reps, quick: quick))
         } else {
@@ -180,7 +193,7 @@ struct Bench: ParsableCommand {
     }
 
     static func groups(_ only: String?) -> Set<String> {
-        Set((only ?? "handoff,tiny,spawn,lag,dashboard,memory").split(separator: ",").map(String.init))
+        Set((only ?? "handoff,tiny,spawn,lag,dashboard,memory,attach").split(separator: ",").map(String.init))
     }
 
     static func group(_ key: String) -> String {
@@ -228,6 +241,9 @@ struct Bench: ParsableCommand {
         ("dashboard.snapshot_cpu_ms", "dashboard: of which reading the source's snapshot", "ms"),
         ("dashboard.record_cpu_share", "--record, 64 busy workers, 10 frames/s: CPU share of a core", ""),
         ("dashboard.record_bytes_per_min", "--record, 64 busy workers: bytes a minute", ""),
+        ("attach.cpu_share", "attach, 1,000 sleeping threads read once a second: CPU share", ""),
+        ("attach.us_per_thread", "attach: CPU per thread read (stat, status, schedstat)", "µs"),
+        ("attach.frame_cpu_ms", "attach dashboard: CPU per frame with 1,000 threads", "ms"),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
         ("rss.rewind_64", "live rewind: 6000 frames (10 min) of 64 workers", "MB"),
@@ -265,6 +281,7 @@ struct Bench: ParsableCommand {
         }
         if let d = figures["dashboard.cpu_share"]?.median { print(String(format: "dashboard: %.2f %% of a core (target < 2 %%)", d * 100)) }
         if let d = figures["dashboard.record_cpu_share"]?.median { print(String(format: "recording: %.2f %% of a core (target < 0.5 %%)", d * 100)) }
+        if let a = figures["attach.cpu_share"]?.median { print(String(format: "attach: %.2f %% of a core watching 1,000 threads", a * 100)) }
     }
 
     static func json(_ figures: [String: Figure], machine: (cores: Int, model: String), node: String?, runs: Int, quick: Bool) -> String {
@@ -289,6 +306,9 @@ struct Bench: ParsableCommand {
             "record_cpu_share": m("dashboard.record_cpu_share"),
             "record_bytes_per_min": m("dashboard.record_bytes_per_min"),
             "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64"), "rewind_64": m("rss.rewind_64")],
+            "attach_cpu_share": m("attach.cpu_share"),
+            "attach_us_per_thread": m("attach.us_per_thread"),
+            "attach_frame_cpu_ms": m("attach.frame_cpu_ms"),
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

@@ -63,6 +63,10 @@ public struct EngineEvent: Sendable, Equatable, Codable {
         case control = "control"
         /// A warning-worthy moment the engine noticed, like a long loop stall.
         case notice = "notice"
+        /// A watched process's thread appeared (`looptop attach`).
+        case threadStarted = "thread-start"
+        /// A watched process's thread went away (`looptop attach`).
+        case threadEnded = "thread-end"
     }
 
     public let time: UInt64

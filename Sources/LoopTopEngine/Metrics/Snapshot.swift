@@ -288,6 +288,11 @@ public struct Snapshot: Sendable, Equatable, Codable {
     /// Events and samples the rings had to drop since start (never silent).
     public var eventsDropped: UInt64 = 0
     public var samplesDropped: UInt64 = 0
+    /// A watched process's threads (`looptop attach`), ascending tid; empty
+    /// for the engine.
+    public var threads: [ThreadSnapshot] = []
+    /// A watched process as a whole; nil for the engine.
+    public var process: ProcessFigures? = nil
 
     public init() {}
 }

@@ -24,14 +24,14 @@ public struct TaskReading: Sendable, Equatable, Codable {
     /// `status`: voluntary_ctxt_switches and nonvoluntary_ctxt_switches.
     public var voluntarySwitches: UInt64
     public var involuntarySwitches: UInt64
-    /// `stat` field 22: when the thread started, in clock ticks since boot
-    /// (nil if the line was cut short). With CLOCK_BOOTTIME it gives the
-    /// thread's age, the span its cumulative counters cover.
-    public var startTicks: UInt64? = nil
+    /// `stat` field 22: when the thread started, in clock ticks since boot;
+    /// nil where unknown. Lets a thread first seen mid-interval get figures
+    /// over the time it has lived rather than none.
+    public var startTicks: UInt64?
 
     public init(tid: Int32, name: String, state: Character, utimeTicks: UInt64, stimeTicks: UInt64,
                 onCPUNanos: UInt64?, runqueueWaitNanos: UInt64?, timeslices: UInt64?,
-                voluntarySwitches: UInt64, involuntarySwitches: UInt64) {
+                voluntarySwitches: UInt64, involuntarySwitches: UInt64, startTicks: UInt64? = nil) {
         self.tid = tid
         self.name = name
         self.state = state
@@ -42,6 +42,7 @@ public struct TaskReading: Sendable, Equatable, Codable {
         self.timeslices = timeslices
         self.voluntarySwitches = voluntarySwitches
         self.involuntarySwitches = involuntarySwitches
+        self.startTicks = startTicks
     }
 
     /// The state in words, as `ps` documents the letters.
@@ -236,12 +237,74 @@ public enum ProcTasks {
                 slices = UInt64(parts[2])
             }
         }
-        var reading = TaskReading(tid: tid, name: name, state: state, utimeTicks: utime, stimeTicks: stime,
-                                  onCPUNanos: onCPU, runqueueWaitNanos: wait, timeslices: slices,
-                                  voluntarySwitches: voluntary, involuntarySwitches: involuntary)
         // rest[19] is field 22, starttime.
-        if rest.count > 19 { reading.startTicks = UInt64(rest[19]) }
-        return reading
+        let start = rest.count > 19 ? UInt64(rest[19]) : nil
+        return TaskReading(tid: tid, name: name, state: state, utimeTicks: utime, stimeTicks: stime,
+                           onCPUNanos: onCPU, runqueueWaitNanos: wait, timeslices: slices,
+                           voluntarySwitches: voluntary, involuntarySwitches: involuntary, startTicks: start)
+    }
+
+    /// The whole process as `/proc/PID/stat` reports it (the thread group:
+    /// utime and stime include threads that have ended).
+    public struct ProcessStat: Sendable, Equatable, Codable {
+        /// One-letter state of the process; Z once it has exited but not been reaped.
+        public var state: String
+        public var utimeTicks: UInt64
+        public var stimeTicks: UInt64
+        /// `num_threads`.
+        public var threads: Int
+        /// When the process started, clock ticks since boot: a pid reused by
+        /// another process shows a different start.
+        public var startTicks: UInt64
+
+        public init(state: String, utimeTicks: UInt64, stimeTicks: UInt64, threads: Int, startTicks: UInt64) {
+            self.state = state
+            self.utimeTicks = utimeTicks
+            self.stimeTicks = stimeTicks
+            self.threads = threads
+            self.startTicks = startTicks
+        }
+
+        /// utime + stime in nanoseconds.
+        public var cpuNanos: UInt64 {
+            (utimeTicks &+ stimeTicks) &* (1_000_000_000 / ProcTasks.clockTicksPerSecond)
+        }
+
+        /// Exited: a zombie waiting to be reaped, or dead.
+        public var hasExited: Bool { state == "Z" || state == "X" || state == "x" }
+    }
+
+    /// `/proc/PID/stat` of the process, or nil if it cannot be read (gone).
+    public static func processStat(of pid: Int32) -> ProcessStat? {
+        readSmallFile("/proc/\(pid)/stat").flatMap(parseProcessStat)
+    }
+
+    /// Parses `/proc/PID/stat` text; nil if malformed.
+    public static func parseProcessStat(_ stat: String) -> ProcessStat? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let rest = stat[stat.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
+        // rest[0] is field 3; utime 14, stime 15, num_threads 20, starttime 22.
+        guard rest.count > 19, let utime = UInt64(rest[11]), let stime = UInt64(rest[12]),
+              let threads = Int(rest[17]), let start = UInt64(rest[19]) else { return nil }
+        return ProcessStat(state: String(rest[0]), utimeTicks: utime, stimeTicks: stime, threads: threads,
+                           startTicks: start)
+    }
+
+    /// The process's command line as `ps -o args` shows it (arguments joined
+    /// by spaces), or its `comm` in brackets when the command line is empty
+    /// (kernel threads, zombies); nil if the process cannot be read.
+    public static func commandLine(of pid: Int32) -> String? {
+        if let raw = readSmallFile("/proc/\(pid)/cmdline"), !raw.isEmpty {
+            let words = raw.split(separator: "\0", omittingEmptySubsequences: true)
+            if !words.isEmpty { return words.joined(separator: " ") }
+        }
+        guard let comm = readSmallFile("/proc/\(pid)/comm") else { return nil }
+        return "[" + comm.trimmingCharacters(in: "\n") + "]"
+    }
+
+    /// Clock ticks since boot in ns.
+    public static func nanos(ofTicks ticks: UInt64) -> UInt64 {
+        ticks &* (1_000_000_000 / clockTicksPerSecond)
     }
 
     /// The CPUs `pid` may run on, from `Cpus_allowed_list` in
@@ -288,6 +351,14 @@ public enum ProcTasks {
             bytes.append(contentsOf: buffer[0..<n])
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.last == set { s = s.dropLast() }
+        return String(s)
     }
 }
 

@@ -67,6 +67,10 @@ public enum Dashboard {
         }
         installFatalSignalRestore()
         source.start()
+        if source.info.kind == .process {
+            // Another program's threads: its own view (process panel, threads table).
+            return ProcessDashboardApp(source: source, options: options).run()
+        }
         return DashboardApp(source: source, options: options).run()
     }
 }

@@ -74,7 +74,8 @@ enum Meaning {
         case .workerExited: return event.message.contains("code") ? .critical : .warn
         case .jobFinished: return event.job?.outcome == .failed ? .critical : .warn
         case .notice: return .warn
-        case .workerSpawned, .workerReady: return .dim
+        case .workerSpawned, .workerReady, .threadStarted: return .dim
+        case .threadEnded: return .text
         case .control: return .text
         }
     }
