@@ -30,7 +30,7 @@ struct KeyDecoderTests {
         "a", "q", "]", "b", "1", "~", "x",
     ]
 
-    @Test(arguments: known.indices)
+    @Test(arguments: KeyDecoderTests.known.indices)
     func knownSequences(index: Int) {
         let (sequence, key) = Self.known[index]
         #expect(KeyDecoder.decode(Self.codes(Self.esc + sequence)) == [key], "ESC \(sequence)")
@@ -40,7 +40,7 @@ struct KeyDecoderTests {
         #expect(KeyDecoder.decode(Self.codes(Self.esc + sequence + Self.esc + sequence)) == [key, key])
     }
 
-    @Test(arguments: unknown)
+    @Test(arguments: KeyDecoderTests.unknown)
     func unknownSequencesAreDroppedWhole(sequence: String) {
         #expect(KeyDecoder.decode(Self.codes(Self.esc + sequence)) == [], "ESC \(sequence)")
         #expect(KeyDecoder.decode(Self.codes(Self.esc + sequence + "]")) == [.character("]")], "ESC \(sequence) ]")

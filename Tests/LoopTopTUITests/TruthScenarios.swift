@@ -78,7 +78,9 @@ enum TruthScenarios {
     }
 
     static var all: [(String, Frame, Int, Int)] {
-        let f = DashboardScenarios.frame
+        func f(_ s: Snapshot, _ configure: (inout UIState) -> Void = { _ in }) -> Frame {
+            DashboardScenarios.frame(s, configure)
+        }
         let (frozen, engineNow) = frozenChanged()
         var frozenFrame = f(frozen) { $0.frozen = true }
         frozenFrame.liveSettings = engineNow
@@ -99,8 +101,8 @@ enum TruthScenarios {
             ("command", f(command()), 30, 100),
             ("frozen-changed", frozenFrame, 30, 100),
             ("detail-windows", f(Fixtures.withDetail()) { $0.view = .detail(1); $0.selection = Selection(workerID: 1) }, 30, 100),
-            ("help-wide", f(Fixtures.offloaded()) { $0.helpVisible = true }, 36, 120),
-            ("help-narrow", f(Fixtures.offloaded()) { $0.helpVisible = true }, 30, 100),
+            ("help-keys", f(Fixtures.offloaded()) { $0.helpVisible = true }, 36, 120),
+            ("help-figures", f(Fixtures.offloaded()) { $0.helpVisible = true; $0.helpPage = 1 }, 30, 100),
         ]
     }
 }
