@@ -23,7 +23,7 @@ struct TruthScreenTests {
         #expect(log[0].contains("rate 40 jobs/s"), "\(log)")
         #expect(log[1].contains("burst 20 jobs"), "\(log)")
         #expect(log[2].contains("960 jobs rejected in the last 30 s: queue full (capacity 256)"), "\(log)")
-        #expect(s.lines.filter { $0.contains("rejected") }.count == 1)
+        #expect(s.lines.filter { $0.contains("jobs rejected") }.count == 1)
     }
 
     @Test func foldingRules() {
@@ -60,8 +60,8 @@ struct TruthScreenTests {
         let s = screen("log-focused")
         let top = line(s, containing: "┌ Events")
         #expect(top?.contains("↑") == true && top?.contains("↓5") == true && top?.contains("60 events") == true, "\(top ?? "")")
-        #expect(line(s, containing: "event number 55 of 60") != nil)
-        #expect(line(s, containing: "event number 56 of 60") == nil)
+        #expect(line(s, containing: "event Cc") != nil)  // the 55th
+        #expect(line(s, containing: "event Cd") == nil)
         #expect(line(s, containing: "┌ Workers") == nil, "the log takes the table's place")
         #expect(s.lines.last?.contains("Esc back") == true)
     }
@@ -70,7 +70,7 @@ struct TruthScreenTests {
     @Test func endedWorkersShowFinalFigures() {
         let s = screen("ended-worker")
         let row = line(s, containing: " 4 exited")
-        #expect(row?.contains("ended: 12 done, cpu 241 ms") == true, "\(row ?? "")")
+        #expect(row?.contains("ended: 12 done") == true, "\(row ?? "")")
         #expect(row?.contains("100%") == false, "\(row ?? "")")
         #expect(line(s, containing: "3 live, 1 ended") != nil)
         let hidden = screen("ended-hidden")
@@ -80,7 +80,7 @@ struct TruthScreenTests {
 
     @Test func sortedByBusyMarksTheColumn() {
         let s = screen("sorted-by-busy")
-        #expect(line(s, containing: "BUSY↓") != nil)
+        #expect(line(s, containing: "by BUSY") != nil)
         let ids = s.lines.compactMap { l -> Int? in
             let words = l.split(separator: " ")
             guard words.count > 2, words[0] == "│", ["running", "idle", "starting", "exited"].contains(String(words[2])) else { return nil }
