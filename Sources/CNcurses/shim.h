@@ -71,4 +71,20 @@ static inline int looptop_terminfo_known(const char *term) {
     set_curterm(saved);
     return 1;
 }
+/// Asks for left-button presses as KEY_MOUSE (a click on a graph jumps in time).
+static inline void looptop_mouse_on(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
+}
+
+/// After KEY_MOUSE: the cell of a left-button press, 0; else -1.
+static inline int looptop_mouse_click(int *row, int *col) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    if (!(e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return -1;
+    *row = e.y;
+    *col = e.x;
+    return 0;
+}
+
 #endif

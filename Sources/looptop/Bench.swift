@@ -138,6 +138,37 @@ struct Bench: ParsableCommand {
             }
             if !frameMs.isEmpty { figures["dashboard.frame_cpu_ms"] = Figure(frameMs) }
             if !snapshotMs.isEmpty { figures["dashboard.snapshot_cpu_ms"] = Figure(snapshotMs) }
+            // Recording the same engine (10 frames a second, 64 workers): the
+            // recorder's own CPU time over wall time, on the sampler's thread.
+            let path = NSTemporaryDirectory() + "looptop-bench-\(getpid()).jsonl"
+            var bytesPerMinute: [Double] = []
+            measure("dashboard.record_cpu_share") {
+                guard let recorder = try? Recorder(path: path) else { return nil }
+                let wallStart = Date()
+                recorder.attach(to: engine)
+                Thread.sleep(forTimeInterval: quick ? 2 : 5)
+                recorder.finish(engine)
+                let wall = Date().timeIntervalSince(wallStart)
+                bytesPerMinute.append(Double(recorder.bytes) / wall * 60)
+                return wall > 0 ? Double(recorder.cpuNanos) / 1e9 / wall : nil
+            }
+            if !bytesPerMinute.isEmpty { figures["dashboard.record_bytes_per_min"] = Figure(bytesPerMinute) }
+            // The live rewind's memory: 6000 frames (10 minutes) of this 64-worker engine.
+            if groups.contains("memory") {
+                let frame = engine.snapshot()
+                let before = EngineBench.residentMB()
+                var timeline = Timeline(limit: 6000)
+                for i in 0..<6000 {
+                    var s = frame
+                    s.time &+= UInt64(i) * 100_000_000
+                    s.loop.lagHistory.append(Double(i))
+                    for w in s.workers.indices { s.workers[w].activity.append(Double(i % 7) / 7) }
+                    timeline.append(s)
+                }
+                figures["rss.rewind_64"] = Figure([EngineBench.residentMB() - before])
+                withExtendedLifetime(timeline) {}
+            }
+            unlink(path)
             engine.stop()
         }
 
@@ -194,9 +225,12 @@ struct Bench: ParsableCommand {
         ("lagerr.job_200", "lag probe reading − the 200 ms job's own run time", "ms"),
         ("dashboard.cpu_share", "dashboard at 10 fps, 64 busy workers: CPU share of a core", ""),
         ("dashboard.frame_cpu_ms", "dashboard: CPU per frame (snapshot + layout + draw)", "ms"),
-        ("dashboard.snapshot_cpu_ms", "dashboard: of which the engine's snapshot", "ms"),
+        ("dashboard.snapshot_cpu_ms", "dashboard: of which reading the source's snapshot", "ms"),
+        ("dashboard.record_cpu_share", "--record, 64 busy workers, 10 frames/s: CPU share of a core", ""),
+        ("dashboard.record_bytes_per_min", "--record, 64 busy workers: bytes a minute", ""),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
+        ("rss.rewind_64", "live rewind: 6000 frames (10 min) of 64 workers", "MB"),
     ]
 
     static func show(_ value: Double) -> String {
@@ -230,6 +264,7 @@ struct Bench: ParsableCommand {
                   + (figures["spawn.node"].map { String(format: "; Node Worker / looptop = %.0fx (target ≥ 100x)", $0.median / ours) } ?? ""))
         }
         if let d = figures["dashboard.cpu_share"]?.median { print(String(format: "dashboard: %.2f %% of a core (target < 2 %%)", d * 100)) }
+        if let d = figures["dashboard.record_cpu_share"]?.median { print(String(format: "recording: %.2f %% of a core (target < 0.5 %%)", d * 100)) }
     }
 
     static func json(_ figures: [String: Figure], machine: (cores: Int, model: String), node: String?, runs: Int, quick: Bool) -> String {
@@ -251,7 +286,9 @@ struct Bench: ParsableCommand {
                              "error_10": m("lagerr.job_10"), "error_50": m("lagerr.job_50"), "error_200": m("lagerr.job_200")],
             "dashboard_cpu_share": m("dashboard.cpu_share"),
             "dashboard_frame_cpu_ms": m("dashboard.frame_cpu_ms"),
-            "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64")],
+            "record_cpu_share": m("dashboard.record_cpu_share"),
+            "record_bytes_per_min": m("dashboard.record_bytes_per_min"),
+            "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64"), "rewind_64": m("rss.rewind_64")],
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

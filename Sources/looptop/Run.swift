@@ -42,6 +42,9 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
     var fps: Double = 10
 
+    @Option(help: ArgumentHelp("Record the run's frames to this file, 10 a second (JSON Lines); `looptop replay FILE` plays it back.", valueName: "file"))
+    var record: String?
+
     @OptionGroup var theme: ThemeOption
 
     func validate() throws {
@@ -75,7 +78,9 @@ struct Run: ParsableCommand {
         } else {
             sink = FileHandle.standardOutput
         }
+        if let record { try Self.checkWritable(record) }
         let engine = try self.engine.makeEngine(windowSeconds: max(interval, 1))
+        let recorder = try openRecorder(for: engine)
         let signals = Signals()
         let runner = HeadlessRunner(interval: interval, duration: duration)
         runner.run(engine: engine, write: { line in
@@ -83,8 +88,24 @@ struct Run: ParsableCommand {
         }, wait: { deadline in
             signals.wait(untilMonotonic: deadline) == nil
         })
+        recorder?.finish(engine)
         engine.stop()
         if json != nil { try? sink.close() }
+        if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+    }
+
+    /// The recorder `--record` asks for, attached before the engine starts
+    /// (so its first frame holds everything); a path that cannot be written
+    /// is one line and exit 2, before anything else happens.
+    private func openRecorder(for engine: Engine) throws -> Recorder? {
+        guard let record else { return nil }
+        do {
+            let recorder = try Recorder(path: record, historyLength: engine.configuration.historyLength)
+            recorder.attach(to: engine)
+            return recorder
+        } catch let error as RecordingError {
+            throw FileError(message: error.message)
+        }
     }
 
     private func runDashboard() throws {
@@ -96,13 +117,29 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("\(problem)\n".utf8))
             throw ExitCode(2)
         }
+        if let record { try Self.checkWritable(record) }
         let engine = try self.engine.makeEngine()
+        let recorder = try openRecorder(for: engine)
         var options = DashboardOptions(framesPerSecond: fps)
         options.specPath = self.engine.spec
         options.theme = chosenTheme
         let code = Dashboard.run(engine: engine, options: options)
+        recorder?.finish(engine)
         engine.stop()
+        if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Run {
+    /// Fails at once, before the engine measures its workloads, when `path`
+    /// cannot be created or written.
+    static func checkWritable(_ path: String) throws {
+        do {
+            _ = try Recorder(path: path)
+        } catch let error as RecordingError {
+            throw FileError(message: error.message)
+        }
     }
 }
 

@@ -23,7 +23,7 @@ import Testing
             expectState(player, engine, after: "start", lesson: name)
             for (i, key) in presses.enumerated() {
                 now += 100_000_000
-                if key == "n" { player.next(now: now, snapshot: engine.snapshot()) } else { player.previous(now: now) }
+                if key == "n" { player.next(now: now, snapshot: engine.tick()) } else { player.previous(now: now) }
                 expectState(player, engine, after: String(presses.prefix(i + 1)), lesson: name)
             }
         }
@@ -35,9 +35,9 @@ import Testing
                      sourceLocation: SourceLocation = #_sourceLocation) {
         let wanted = player.states[player.finished ? player.lesson.steps.count : player.index + 1]
         let label = "\(lesson) after \(presses) (step \(player.index + 1))"
-        #expect(eventually { engine.snapshot().liveWorkers == wanted.workers },
-                "\(label): \(engine.snapshot().liveWorkers) workers, wanted \(wanted.workers)", sourceLocation: sourceLocation)
-        let s = engine.snapshot().settings
+        #expect(eventually { engine.tick().liveWorkers == wanted.workers },
+                "\(label): \(engine.tick().liveWorkers) workers, wanted \(wanted.workers)", sourceLocation: sourceLocation)
+        let s = engine.tick().settings
         #expect(s.mode == wanted.settings.mode && s.workload == wanted.settings.workload && s.jobMs == wanted.settings.jobMs
                 && s.rate == wanted.settings.rate && s.inputKB == wanted.settings.inputKB
                 && s.passing == wanted.settings.passing, "\(label): \(s) wanted \(wanted.settings)",
@@ -57,11 +57,11 @@ import Testing
             player.start(now: now)
             for key in presses {
                 now += 100_000_000
-                if key == "n" { player.next(now: now, snapshot: engine.snapshot()) } else { player.previous(now: now) }
-                _ = eventually { engine.snapshot().workers.allSatisfy { $0.state != .stopping } }
+                if key == "n" { player.next(now: now, snapshot: engine.tick()) } else { player.previous(now: now) }
+                _ = eventually { engine.tick().workers.allSatisfy { $0.state != .stopping } }
             }
-            #expect(eventually { engine.snapshot().liveWorkers == 8 }, "\(presses): \(engine.snapshot().liveWorkers) workers")
-            counts.append(engine.snapshot().liveWorkers)
+            #expect(eventually { engine.tick().liveWorkers == 8 }, "\(presses): \(engine.tick().liveWorkers) workers")
+            counts.append(engine.tick().liveWorkers)
         }
         #expect(counts == [8, 8])
     }
@@ -87,7 +87,7 @@ import Testing
             let player = LessonPlayer(lesson: lesson, engine: engine, readsCaptions: reads)
             let t0: UInt64 = 1_000_000_000_000
             player.start(now: t0)
-            let snapshot = engine.snapshot()
+            let snapshot = engine.tick()
             let atOne = player.tick(now: t0 + 1_100_000_000, snapshot: snapshot)
             #expect((atOne != nil) == !reads, "reads \(reads)")
             if reads {

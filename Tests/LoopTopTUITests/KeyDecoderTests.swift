@@ -13,6 +13,8 @@ struct KeyDecoderTests {
         ("[4~", .end), ("[8~", .end), ("[F", .end), ("OF", .end),
         ("[5~", .pageUp), ("[6~", .pageDown),
         ("[A", .up), ("[B", .down), ("OA", .up), ("OB", .down), ("OM", .enter),
+        // ← → move through time (rewind, replay): issue #13.
+        ("[C", .right), ("[D", .left), ("OC", .right), ("OD", .left), ("[1;5C", .right),
         // With modifiers (Shift, Alt, Ctrl): the key itself.
         ("[1;5H", .home), ("[1;2F", .end), ("[5;5~", .pageUp), ("[6;3~", .pageDown), ("[1;5A", .up),
         // rxvt with Shift, Ctrl, both.
@@ -21,11 +23,11 @@ struct KeyDecoderTests {
 
     /// Sequences that mean nothing here: each is dropped whole.
     static let unknown: [String] = [
-        "[2~", "[3~", "[C", "[D", "OC", "OD", "[E", "OE", "[Z",
+        "[2~", "[3~", "[E", "OE", "[Z",
         "OP", "OQ", "OR", "OS", "[11~", "[12~", "[15~", "[17~", "[18~", "[19~", "[20~", "[21~", "[23~", "[24~",
         "[1;5P", "[15;2~", "[[A", "[[B", "[[E", "[<0;10;5M", "[<0;10;5m", "[I", "[O", "[?1;2c", "[>0;95;0c",
         // Bracketed paste marks, rxvt's Shift-Insert.
-        "[200~", "[201~", "[2$", "[1;5C", "O2P",
+        "[200~", "[201~", "[2$", "O2P",
         // Alt and a key.
         "a", "q", "]", "b", "1", "~", "x",
     ]
@@ -109,7 +111,9 @@ struct KeyDecoderTests {
         for (code, key) in expected {
             #expect(KeyDecoder.decode([code]) == [key], "curses code \(code)")
         }
-        #expect(KeyDecoder.decode([c.left]) == [.other(c.left)])
+        // ← → move through time (rewind, replay): issue #13.
+        #expect(KeyDecoder.decode([c.left]) == [.left])
+        #expect(KeyDecoder.decode([c.right]) == [.right])
     }
 
     /// ncurses names keys with modifiers by their terminfo names.

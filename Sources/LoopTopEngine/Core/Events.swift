@@ -1,5 +1,5 @@
 /// What happened to one job, published when it ends.
-public struct JobRecord: Sendable, Equatable {
+public struct JobRecord: Sendable, Equatable, Codable {
     public let id: UInt64
     public let workload: String
     public let mode: Mode
@@ -17,6 +17,14 @@ public struct JobRecord: Sendable, Equatable {
     public var copyNanos: UInt64 = 0
     /// Bytes of new travelling buffers made for it (`transfer`, none free).
     public var allocatedBytes = 0
+    /// Offloaded jobs that found their worker idle: submit → start, the
+    /// trip's outbound cost with no queue wait in it (nil otherwise).
+    public var pickupNanos: UInt64?
+    /// Units of work it was made of, and the size asked for, ms.
+    public var units = 0
+    public var targetMs = 0.0
+    /// Thread CPU time the job used, ns (0 where not measured).
+    public var cpuNanos: UInt64 = 0
 
     public init(id: UInt64, workload: String, mode: Mode, outcome: JobOutcome, workerID: Int?,
                 submittedAt: UInt64, startedAt: UInt64, finishedAt: UInt64, reason: String?) {
@@ -39,7 +47,7 @@ public struct JobRecord: Sendable, Equatable {
 
 /// One line of the engine's story: the things a Node Worker reports as
 /// 'online', 'error' and 'exit', plus jobs ending and control changes.
-public struct EngineEvent: Sendable, Equatable {
+public struct EngineEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         /// A worker thread was created (`starting`).
         case workerSpawned = "spawn"

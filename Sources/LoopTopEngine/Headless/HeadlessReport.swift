@@ -29,12 +29,62 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var rejected: UInt64
     }
 
+    /// M/G/c prediction beside the measurement; see ``QueueModel``.
+    /// `predicted_wait_ms` is null when the queue is unstable (utilization ≥ 1).
+    public struct Model: Codable, Sendable, Equatable {
+        public var arrival_rate: Double
+        public var service_ms: Double
+        public var service_cv: Double
+        public var servers: Int
+        public var servers_reason: String
+        public var utilization: Double
+        public var stable: Bool
+        public var predicted_wait_ms: Double?
+        public var measured_wait_ms: Double?
+
+        init(_ m: QueueModel) {
+            arrival_rate = HeadlessReport.round(m.arrivalRate, 3)
+            service_ms = HeadlessReport.round(m.serviceMs, 3)
+            service_cv = HeadlessReport.round(m.serviceCV, 4)
+            servers = m.servers
+            servers_reason = m.serversReason
+            utilization = HeadlessReport.round(m.utilization, 4)
+            stable = m.stable
+            predicted_wait_ms = m.predictedWaitMs.map { HeadlessReport.round($0, 3) }
+            measured_wait_ms = m.measuredWaitMs.map { HeadlessReport.round($0, 3) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arrival_rate, service_ms, service_cv, servers, servers_reason, utilization, stable,
+                 predicted_wait_ms, measured_wait_ms
+        }
+
+        // Unknown figures are written as null rather than left out, so a
+        // script can tell "unstable" from "not reported".
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(arrival_rate, forKey: .arrival_rate)
+            try c.encode(service_ms, forKey: .service_ms)
+            try c.encode(service_cv, forKey: .service_cv)
+            try c.encode(servers, forKey: .servers)
+            try c.encode(servers_reason, forKey: .servers_reason)
+            try c.encode(utilization, forKey: .utilization)
+            try c.encode(stable, forKey: .stable)
+            if let v = predicted_wait_ms { try c.encode(v, forKey: .predicted_wait_ms) } else { try c.encodeNil(forKey: .predicted_wait_ms) }
+            if let v = measured_wait_ms { try c.encode(v, forKey: .measured_wait_ms) } else { try c.encodeNil(forKey: .measured_wait_ms) }
+        }
+    }
+
     public struct Queue: Codable, Sendable, Equatable {
         public var depth: Int
         public var loop_depth: Int
         public var capacity: Int
         public var wait_ms: Latency
         public var run_ms: Latency
+        /// Submit → start of offloaded jobs that found their worker idle (the trip out, no queue wait).
+        public var pickup_ms: Latency
+        /// How long the oldest queued job has waited so far (jobs that never start are in no percentile).
+        public var oldest_wait_ms: Double
     }
 
     public struct Worker: Codable, Sendable, Equatable {
@@ -103,6 +153,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var mode: String
     public var workload: String
     public var job_ms: Double
+    /// Run time p50 of recent completed jobs of the workload and size asked for now (null: none yet, or a mix).
+    public var job_run_p50_ms: Double?
     public var rate: Double
     public var paused: Bool
     /// Live workers.
@@ -128,6 +180,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     }
 
     public var data: DataPassingFigures
+    /// The queueing model over the line's interval (the summary: the whole run).
+    public var model: Model?
     public var worker_list: [Worker]
     public var loop_thread: LoopThread
     public var warnings: [String]
@@ -142,6 +196,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         mode = s.settings.mode.rawValue
         workload = s.settings.workloadLabel
         job_ms = s.settings.jobMs
+        job_run_p50_ms = s.queue.runAtAskedSize.count > 0 ? Self.round(s.queue.runAtAskedSize.p50, 3) : nil
         rate = s.settings.rate
         paused = s.settings.paused
         workers = s.liveWorkers
@@ -161,11 +216,13 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
                     completed: s.jobs.completed, failed: s.jobs.failed, cancelled: s.jobs.cancelled,
                     rejected: s.jobs.rejected)
         queue = Queue(depth: s.queue.depth, loop_depth: s.queue.loopDepth, capacity: s.queue.capacity,
-                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run))
+                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run),
+                      pickup_ms: Self.latency(scope.pickup), oldest_wait_ms: Self.round(s.queue.oldestWaitMs, 3))
         data = DataPassingFigures(
             passing: s.settings.passing.rawValue, input_kb: s.settings.inputKB, jobs: scope.data.jobs,
             copy_bytes_per_job: Self.round(scope.data.copiedBytesPerJob, 1), copy_ms: Self.latency(scope.data.copy),
             alloc_bytes_per_job: scope.data.jobs > 0 ? Self.round(Double(scope.data.allocatedBytes) / Double(scope.data.jobs), 1) : 0)
+        model = scope.model.map(Model.init)
         // Interval lines: the last ~1 s; the summary: each thread's whole life.
         worker_list = s.workers.map { w in
             let sched = summary ? w.schedTotal : w.sched
@@ -236,7 +293,7 @@ public struct HeadlessRunner {
             if now >= next || finished {
                 // A final partial interval still gets its line, unless it is empty.
                 if !finished || now > next &- step + 1_000_000 {
-                    write(HeadlessReport(engine.snapshot(), summary: false).jsonLine())
+                    write(HeadlessReport(engine.tick(), summary: false).jsonLine())
                 }
                 while next <= now { next += step }
             }
@@ -244,7 +301,9 @@ public struct HeadlessRunner {
         }
         // The summary's per-thread figures from a read of /proc made now, not up to a period ago.
         engine.readThreadsNow()
-        let summary = HeadlessReport(engine.snapshot(), summary: true)
+        // No frame after the summary's: a recording then ends on it.
+        engine.stopSampling()
+        let summary = HeadlessReport(engine.tick(), summary: true)
         write(summary.jsonLine())
         return summary
     }

@@ -1,10 +1,10 @@
-/// Plays a lesson against an engine: applies each step's commands, decides
+/// Plays a lesson against a source (the engine): applies each step's commands, decides
 /// when a step ends, and measures its figures. Driven by `tick` from one
 /// thread (the dashboard's, or the headless runner's), with the engine's time,
 /// so the same lesson replays the same way.
 public final class LessonPlayer {
     public let lesson: Lesson
-    let engine: Engine
+    let source: any SnapshotSource
 
     /// The step being played (0-based); -1 before `start`.
     public private(set) var index = -1
@@ -43,11 +43,25 @@ public final class LessonPlayer {
     /// Headless runs keep their own pace.
     public let readsCaptions: Bool
 
-    public init(lesson: Lesson, engine: Engine, readsCaptions: Bool = false) {
+    public init(lesson: Lesson, source: any SnapshotSource, readsCaptions: Bool = false) {
         self.lesson = lesson
-        self.engine = engine
+        self.source = source
         self.readsCaptions = readsCaptions
     }
+
+    public convenience init(lesson: Lesson, engine: Engine, readsCaptions: Bool = false) {
+        self.init(lesson: lesson, source: engine, readsCaptions: readsCaptions)
+    }
+
+    /// The source's frame as of now: the engine makes one (the lesson's
+    /// counts must follow its own commands), any other source is read.
+    private func frameNow() -> Snapshot {
+        (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
+    }
+
+    /// Time of the first frame after the statistics were reset: older frames
+    /// still hold the figures from before, and must not end a step.
+    private var settledFrame: UInt64 = 0
 
     /// Seconds to read `caption` while glancing at the figures it names:
     /// 3.5 words a second, plus two to find them.
@@ -69,9 +83,9 @@ public final class LessonPlayer {
 
     /// Applies the setup and enters the first step.
     public func start(now: UInt64) {
-        var state = LessonState(workers: lesson.workers, settings: engine.snapshot().settings)
+        var state = LessonState(workers: lesson.workers, settings: frameNow().settings)
         for command in lesson.setup {
-            engine.send(command.command)
+            source.send(command.command)
             state.apply(command.command)
         }
         states = []
@@ -88,7 +102,7 @@ public final class LessonPlayer {
     private func enter(_ step: Int, now: UInt64, restoring: Bool = false) {
         index = step
         if restoring, states.indices.contains(step) {
-            for command in states[step].commands(from: engine.snapshot()) { engine.send(command) }
+            for command in states[step].commands(from: frameNow()) { source.send(command) }
         }
         guard let current = self.step else {
             finished = true
@@ -96,8 +110,8 @@ public final class LessonPlayer {
         }
         // Counts are taken before the commands, so a step sees what its own
         // commands did (a fault fails a job at once, a terminate cancels one).
-        countsAtStart = engine.snapshot().jobs
-        for command in current.commands { engine.send(command.command) }
+        countsAtStart = frameNow().jobs
+        for command in current.commands { source.send(command.command) }
         stepStart = now
         settledAt = nil
         untilHeld = false
@@ -105,7 +119,8 @@ public final class LessonPlayer {
     }
 
     private func settle(now: UInt64) {
-        engine.send(.resetStatistics)
+        source.send(.resetStatistics)
+        settledFrame = frameNow().time
         settledAt = now
     }
 
@@ -117,6 +132,7 @@ public final class LessonPlayer {
             if sinceStart >= current.settle { settle(now: now) }
             return nil
         }
+        guard snapshot.time >= settledFrame else { return nil }
         let sinceSettle = Double(now &- settledAt) / 1e9
         let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtStart)
         if let until = current.until, until.evaluate(figures).holds { untilHeld = true }

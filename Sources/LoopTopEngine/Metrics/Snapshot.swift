@@ -16,7 +16,7 @@ public struct LatencySummary: Sendable, Equatable, Codable {
 }
 
 /// The event loop as one frame shows it.
-public struct LoopSnapshot: Sendable, Equatable {
+public struct LoopSnapshot: Sendable, Equatable, Codable {
     /// How late the probe timer fired, over the recent window.
     public var lag = LatencySummary.empty
     /// Largest lag in the last second, counting a stall still in progress:
@@ -59,7 +59,7 @@ public struct LoopSnapshot: Sendable, Equatable {
 }
 
 /// The queues and the jobs' times through them.
-public struct QueueSnapshot: Sendable, Equatable {
+public struct QueueSnapshot: Sendable, Equatable, Codable {
     /// Jobs waiting for a worker.
     public var depth = 0
     /// Jobs waiting for the event loop (blocking/chunked).
@@ -70,16 +70,45 @@ public struct QueueSnapshot: Sendable, Equatable {
     public var wait = LatencySummary.empty
     /// Time from start to end, recent window.
     public var run = LatencySummary.empty
+    /// The trip out, apart from queue wait: submit → start of offloaded jobs
+    /// that found their worker idle, recent window. With the loop's
+    /// hand-back (finish → the loop sees it) it is the whole hand-off.
+    public var pickup = LatencySummary.empty
+    /// Run time of recent completed jobs of the workload and size asked for
+    /// now (recent window; empty with a mix): the measured size to show
+    /// beside the asked one.
+    public var runAtAskedSize = LatencySummary.empty
+    /// What the workers' queue holds, by workload and asked size, in queue
+    /// order of first appearance: after `[`, jobs of the old size still wait.
+    public var queuedSizes: [QueuedSize] = []
+    /// How long the oldest queued job has waited so far, ms (0: none queued):
+    /// jobs that never start are in no wait percentile.
+    public var oldestWaitMs = 0.0
     /// Input hand-over over the recent window.
     public var data = DataFigures()
     /// Jobs that ended per second, recent window.
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+    /// The queueing model over the recent window: predicted against measured wait.
+    public var model: QueueModel?
+}
+
+/// Jobs waiting in the queue of one workload and asked size.
+public struct QueuedSize: Sendable, Equatable, Codable {
+    public var workload: String
+    public var askedMs: Double
+    public var count: Int
+
+    public init(workload: String, askedMs: Double, count: Int) {
+        self.workload = workload
+        self.askedMs = askedMs
+        self.count = count
+    }
 }
 
 /// One worker as one frame shows it.
-public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
+public struct WorkerSnapshot: Sendable, Equatable, Codable, Identifiable {
     public var id: Int
     /// Thread name the OS shows (`looptop-w3`).
     public var name: String
@@ -148,7 +177,7 @@ public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
 }
 
 /// One bar of a latency histogram.
-public struct HistogramBar: Sendable, Equatable {
+public struct HistogramBar: Sendable, Equatable, Codable {
     /// Upper bound of the bar, ms.
     public var upToMs: Double
     public var count: UInt64
@@ -160,7 +189,7 @@ public struct HistogramBar: Sendable, Equatable {
 }
 
 /// What handing inputs to workers cost: the copy/transfer/shared comparison.
-public struct DataFigures: Sendable, Equatable {
+public struct DataFigures: Sendable, Equatable, Codable {
     /// Offloaded jobs that carried an input.
     public var jobs: UInt64 = 0
     /// Bytes copied to hand inputs over, all jobs together.
@@ -175,7 +204,7 @@ public struct DataFigures: Sendable, Equatable {
 
 /// Figures covering exactly the time since the previous snapshot; what a
 /// headless interval line reports.
-public struct IntervalFigures: Sendable, Equatable {
+public struct IntervalFigures: Sendable, Equatable, Codable {
     public var seconds = 0.0
     public var data = DataFigures()
     public var lag = LatencySummary.empty
@@ -186,11 +215,24 @@ public struct IntervalFigures: Sendable, Equatable {
     public var utilization = 0.0
     public var wait = LatencySummary.empty
     public var run = LatencySummary.empty
+    /// What queueing theory predicts over this span, beside what was measured.
+    public var model: QueueModel?
+    /// Submit → start of offloaded jobs that found their worker idle.
+    public var pickup = LatencySummary.empty
+    /// Offloaded results' trip back: finish → the loop sees it.
+    public var handback = LatencySummary.empty
+
+    /// The trip's own cost over the run time, p50s: (pick-up + hand-back) /
+    /// run. 0 without trips (blocking and chunked jobs make none).
+    public var overheadRatio: Double {
+        guard pickup.count > 0, handback.count > 0, run.p50 > 0 else { return 0 }
+        return (pickup.p50 + handback.p50) / run.p50
+    }
 }
 
 /// A warning with its rule's name and a sentence about this moment.
-public struct Warning: Sendable, Equatable {
-    public enum Severity: Int, Sendable, Comparable {
+public struct Warning: Sendable, Equatable, Codable {
+    public enum Severity: Int, Sendable, Comparable, Codable {
         case warn = 1, critical = 2
         public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
     }
@@ -208,9 +250,13 @@ public struct Warning: Sendable, Equatable {
 
 /// Everything one frame shows, as an immutable value. Holds no color, no
 /// terminal type: the UI decides how it looks.
-public struct Snapshot: Sendable, Equatable {
+public struct Snapshot: Sendable, Equatable, Codable {
+    /// What made it: the engine, a recording, a watched program.
+    public var source = SourceInfo(kind: .engine, title: "engine")
     /// Engine-clock time it was taken, ns.
     public var time: UInt64 = 0
+    /// Unix time it was taken, seconds (0: unknown): the event log's clock.
+    public var wallSeconds = 0.0
     public var uptimeSeconds = 0.0
     public var settings = EngineSettings()
     /// Names of the workloads one can switch to.

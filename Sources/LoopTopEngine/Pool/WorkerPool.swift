@@ -32,7 +32,7 @@ struct WorkerRecord {
 }
 
 /// The job a worker is running now.
-public struct RunningJob: Sendable, Equatable {
+public struct RunningJob: Sendable, Equatable, Codable {
     public let id: UInt64
     public let workload: String
     public let mode: Mode
@@ -82,6 +82,8 @@ struct PoolState {
 /// leaving shared state torn, and a half-done result is worth nothing.
 final class WorkerPool: @unchecked Sendable {
     let state: ConditionMutex<PoolState>
+    /// Held while threads are joined, and while their CPU clocks are read.
+    private let joining = ConditionMutex(())
     let clock: any EngineClock
     let events: EventRing<EngineEvent>
     /// Where offloaded completions go (the event loop's inbox).
@@ -278,11 +280,19 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Joins threads that have ended. Their records stay for display.
     func reap() {
-        let threads = state.withLock { s -> [OSThread] in
-            defer { s.toJoin.removeAll() }
-            return s.toJoin
+        joining.withLock { _ in
+            let threads = state.withLock { s -> [OSThread] in
+                defer { s.toJoin.removeAll() }
+                return s.toJoin
+            }
+            for thread in threads { thread.join() }
         }
-        for thread in threads { thread.join() }
+    }
+
+    /// Runs `body` while no thread can be joined, so it may read the CPU
+    /// clocks of threads it saw live under the pool's lock without holding it.
+    func withThreadsUnjoined<T>(_ body: () -> T) -> T {
+        joining.withLock { _ in body() }
     }
 
     /// Forgets ended workers beyond the newest `keep`, and those ended more
@@ -325,7 +335,8 @@ final class WorkerPool: @unchecked Sendable {
     // MARK: The worker thread
 
     private enum Next {
-        case run(Job, JobFlags)
+        /// With whether the worker was idle when the job was submitted.
+        case run(Job, JobFlags, idleAtSubmit: Bool)
         case stop(fault: Bool)
         /// The queue is empty: look again for a moment before sleeping.
         case spin(JobFlags)
@@ -338,6 +349,9 @@ final class WorkerPool: @unchecked Sendable {
         let readyAt = clock.now()
         var announcedReady = false
         var spun = false
+        // When this worker last became free to take a job: a job submitted
+        // after it found the worker idle, so its wait is the trip alone.
+        var freeSince = readyAt
 
         while true {
             // Read before the lock: the next job's start, should there be one.
@@ -374,7 +388,7 @@ final class WorkerPool: @unchecked Sendable {
                             s.workers[w].current = RunningJob(
                                 id: job.id, workload: job.workload.name, mode: job.mode,
                                 targetMs: job.targetMs, startedAt: waited ? clock.now() : lockedAt)
-                            return .run(job, s.workers[w].flags)
+                            return .run(job, s.workers[w].flags, idleAtSubmit: freeSince <= job.submittedAt)
                         }
                         s.workers[w].state = .idle
                         if !spun, spinNanos > 0 { return .spin(s.workers[w].flags) }
@@ -403,9 +417,11 @@ final class WorkerPool: @unchecked Sendable {
             case .stop(let fault):
                 exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated", job: nil)
                 return
-            case .run(let job, let flags):
+            case .run(let job, let flags, let idleAtSubmit):
                 spun = false
-                let record = execute(job, workerID: id, flags: flags)
+                var record = execute(job, workerID: id, flags: flags)
+                if idleAtSubmit, job.mode == .offloaded { record.pickupNanos = record.startedAt &- job.submittedAt }
+                freeSince = record.finishedAt
                 if recordJobEvents {
                     events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
                 }
@@ -425,12 +441,17 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs one job on this thread, unit by unit, checking the flags between units.
     private func execute(_ job: Job, workerID: Int?, flags: JobFlags) -> JobRecord {
         let startedAt = clock.now()
+        let cpuBefore = selfCPUNanos()
         let outcome = runToEnd(job, context: JobContext(flag: flags))
+        let cpu = selfCPUNanos() &- cpuBefore
         let finishedAt = clock.now()
         var record = JobRecord(
             id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome.0,
             workerID: workerID, submittedAt: job.submittedAt, startedAt: startedAt,
             finishedAt: finishedAt, reason: outcome.1)
+        record.units = job.units
+        record.targetMs = job.targetMs
+        record.cpuNanos = cpu
         if let input = job.input {
             record.inputBytes = input.byteCount
             record.copiedBytes = input.copiedBytes

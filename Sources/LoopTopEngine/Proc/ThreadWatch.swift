@@ -15,7 +15,7 @@ public struct ThreadFigures: Sendable, Equatable {
 
 /// Reads looptop's own threads (the loop and the workers) from
 /// `/proc/self/task`, each at most once a period, on a thread of its own
-/// (`looptop-proc`, nice 19).
+/// (`looptop-proc`, scheduled as SCHED_BATCH).
 ///
 /// Why a thread of its own: a read costs about 12 µs a thread, so 1,000
 /// workers take 12 ms a sweep. Done under the pool's lock it would stall
@@ -51,8 +51,11 @@ final class ThreadWatch: @unchecked Sendable {
     func start() {
         guard periodNanos > 0, thread == nil else { return }
         thread = OSThread.spawn(name: "looptop-proc") { [self] in
-            // Lowest priority: it reads when the machine has a moment.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(currentTID()), 19)
+            // SCHED_BATCH (3): waking up, it never preempts the loop or a
+            // worker, yet it gets its fair turn. Nice 19 starved it: with 16
+            // busy workers on a loaded 2-core machine it published nothing in 5 s.
+            var param = sched_param(sched_priority: 0)
+            _ = sched_setscheduler(0, 3, &param)
             run()
         }
     }
@@ -76,9 +79,10 @@ final class ThreadWatch: @unchecked Sendable {
     func finish(tid: Int32) {
         let now = monotonicNow()
         let reading = ProcTasks.read(pid: pid, tid: tid)
+        let boot = ProcTasks.bootNanos()
         state.withLock { s in
             guard var entry = s.entries[tid] else { return }
-            if let reading { Self.update(&entry, with: reading, at: now) }
+            if let reading { Self.update(&entry, with: reading, at: now, boot: boot) }
             entry.ended = now
             s.entries[tid] = entry
             s.published[tid] = entry.figures
@@ -91,16 +95,16 @@ final class ThreadWatch: @unchecked Sendable {
     /// One pass over the live threads: reads each without holding the lock.
     func sweep() {
         let live = state.withLock { s -> [Int32] in s.entries.compactMap { $0.value.ended == nil ? $0.key : nil } }
-        var readings: [(TaskReading, UInt64)] = []
+        var readings: [(TaskReading, UInt64, UInt64)] = []
         readings.reserveCapacity(live.count)
         for tid in live {
-            if let r = ProcTasks.read(pid: pid, tid: tid) { readings.append((r, monotonicNow())) }
+            if let r = ProcTasks.read(pid: pid, tid: tid) { readings.append((r, monotonicNow(), ProcTasks.bootNanos())) }
         }
         let now = monotonicNow()
         state.withLock { s in
-            for (reading, at) in readings {
+            for (reading, at, boot) in readings {
                 guard var entry = s.entries[reading.tid], entry.ended == nil else { continue }
-                Self.update(&entry, with: reading, at: at)
+                Self.update(&entry, with: reading, at: at, boot: boot)
                 s.entries[reading.tid] = entry
                 s.published[reading.tid] = entry.figures
             }
@@ -112,11 +116,17 @@ final class ThreadWatch: @unchecked Sendable {
         }
     }
 
-    private static func update(_ entry: inout Entry, with reading: TaskReading, at now: UInt64) {
+    private static func update(_ entry: inout Entry, with reading: TaskReading, at now: UInt64, boot: UInt64) {
         if let previous = entry.previous, now > previous.at {
             entry.figures.recent = TaskRates(from: previous.reading, to: reading, seconds: Double(now - previous.at) / 1e9)
         }
-        entry.figures.total = wholeLife(reading, bornAt: entry.bornAt, now: now)
+        // The thread's age as /proc tells it (starttime): it includes any wait
+        // for a CPU before its first instruction, which schedstat counts too.
+        if let age = ProcTasks.age(of: reading, atBoot: boot) {
+            entry.figures.total = wholeLife(reading, bornAt: 0, now: age)
+        } else {
+            entry.figures.total = wholeLife(reading, bornAt: entry.bornAt, now: now)
+        }
         entry.figures.reading = reading
         entry.previous = (reading, now)
     }

@@ -28,6 +28,8 @@ extension Key {
         case KEY_NPAGE, KEY_C3, KEY_SNEXT: return .pageDown
         case KEY_HOME, KEY_A1, KEY_FIND, KEY_SHOME: return .home
         case KEY_END, KEY_C1, KEY_SELECT, KEY_SEND: return .end
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
         case KEY_ENTER, 10, 13: return .enter
         case 27: return .escape
         case 3: return .interrupt

@@ -18,6 +18,11 @@ public struct DashboardOptions: Sendable {
     /// Load it before starting (``ThemeLoader/load(nameOrPath:environment:currentDirectory:)``)
     /// so a bad file stops the program before the screen changes.
     public var theme: Theme = .default
+    /// A line to show for the first seconds (a replay's "last line cut short").
+    public var startNotice: String?
+    /// Frames the live dashboard keeps to rewind through (← →): 6000 is the
+    /// last 10 minutes at the engine's 10 frames a second.
+    public var rewindFrames = 6000
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond
@@ -29,6 +34,7 @@ public struct DashboardOptions: Sendable {
     /// Frames per second, kept within 1…60.
     var fps: Double { framesPerSecond.isFinite ? min(60, max(1, framesPerSecond)) : 10 }
     var frameNanos: UInt64 { UInt64(1e9 / fps) }
-    /// Frames in the minute the graphs show.
-    var historySamples: Int { Int((fps * 60).rounded()) }
+    /// Values in the minute the graphs show: sources make 10 frames a
+    /// second (the engine's sampler, a recording's pace), whatever the fps.
+    var historySamples: Int { 600 }
 }

@@ -3,6 +3,8 @@
 public enum Key: Sendable, Hashable {
     case character(Character)
     case up, down, pageUp, pageDown, home, end
+    /// ← →: a frame back and forward in time (rewind, replay).
+    case left, right
     case enter
     case escape
     /// Ctrl-C read as a byte (with signals it arrives as SIGINT instead).

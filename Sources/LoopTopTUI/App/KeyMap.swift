@@ -67,7 +67,7 @@ public struct KeyMap: Sendable {
         case .enter: return .openDetail
         case .escape: return .back
         case .interrupt: return .quit
-        case .other: return nil
+        case .other, .left, .right: return nil
         case .character(let c): return action(for: c)
         }
     }
@@ -108,6 +108,40 @@ public struct KeyMap: Sendable {
         case "q", "Q": return .quit
         default: return nil
         }
+    }
+
+    /// What a source must be able to do for `action` to mean anything
+    /// (nil: the UI does it itself, for any source).
+    public static func needs(_ action: Action) -> SourceCapabilities? {
+        switch action {
+        case .command: return .control
+        case .terminateSelected, .faultSelected: return .terminateWorker
+        case .openDetail: return .workerDetail
+        case .reloadSpec: return .reloadSpec
+        case .lessonNext, .lessonPrevious, .lessonTogglePause: return .lessons
+        default: return nil
+        }
+    }
+
+    /// The keys, as the help and footer label them, that need more than
+    /// reading snapshots.
+    static let labelNeeds: [String: SourceCapabilities] = [
+        "+": .control, "-": .terminateWorker, "b": .control, "w": .control, "[  ]": .control, "[ ]": .control,
+        "{  }": .control, "{ }": .control, "space": .control, "B": .control, "x": .terminateWorker, "r": .control,
+        "L": .reloadSpec, "Enter": .workerDetail, "↵": .workerDetail,
+    ]
+
+    /// Whether a key labelled `label` works for a source that can do `capabilities`.
+    static func shows(_ label: String, for capabilities: SourceCapabilities) -> Bool {
+        let key = label.hasPrefix("Enter") ? "Enter" : label
+        return labelNeeds[key].map { capabilities.contains($0) } ?? true
+    }
+
+    /// The keys a source that can do `capabilities` takes, with the
+    /// source's own keys (`extra`, a replay's) first.
+    public func help(glyphs: Glyphs = .unicode, capabilities: SourceCapabilities,
+                     extra: [(keys: String, meaning: String)] = []) -> [(keys: String, meaning: String)] {
+        extra + help(glyphs: glyphs).filter { Self.shows($0.keys, for: capabilities) }
     }
 
     /// What each figure on screen is and over what window, as the help

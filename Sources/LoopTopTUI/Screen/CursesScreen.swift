@@ -54,6 +54,7 @@ public final class CursesScreen: Screen {
         leaveok(window, true)
         scrollok(window, false)
         set_escdelay(25)
+        looptop_mouse_on()
         curs_set(0)
         var usesDefaults = false
         if has_colors() {
@@ -130,6 +131,12 @@ public final class CursesScreen: Screen {
     public func readKey() -> Int32? {
         let key = wgetch(window)
         return key == ERR ? nil : key
+    }
+
+    /// The cell of the left-button press a KEY_MOUSE reported, if it was one.
+    public func mouseClick() -> (row: Int, col: Int)? {
+        var row: Int32 = 0, col: Int32 = 0
+        return looptop_mouse_click(&row, &col) == 0 ? (Int(row), Int(col)) : nil
     }
 
     public func clear() { werase(window) }

@@ -26,6 +26,9 @@ public struct Glyphs: Sendable, Equatable {
     public var lessOrEqual: String
     public var warning: String
     public var separator: String
+    /// ← →, for the time keys (rewind, replay).
+    public var left: String { self == .ascii ? "Left" : "\u{2190}" }
+    public var right: String { self == .ascii ? "Right" : "\u{2192}" }
 
     public static let unicode = Glyphs(
         spark: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],

@@ -2,7 +2,7 @@
 enum FooterView {
     static func render(_ canvas: Canvas, frame: Frame) {
         let g = frame.glyphs
-        let hints: [(String, String)]
+        var hints: [(String, String)]
         if frame.state.helpVisible {
             hints = [("?", frame.state.helpPage == 0 ? "figures" : "keys"), ("any key", "closes the help"), ("q", "quit")]
         } else if frame.state.logFocused && frame.state.detailWorker == nil {
@@ -21,6 +21,13 @@ enum FooterView {
                      ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("\(g.up)\(g.down)", "select"),
                      (g.enter, "detail"), ("l", "log"), ("s", "sort"), ("e", "ended"), ("B", "burst"), ("x", "fault"),
                      ("r", "reset")]
+        }
+        // Keys the source cannot take are not offered; a replay's and the rewind's own come first.
+        hints = hints.filter { KeyMap.shows($0.0, for: frame.capabilities) }
+        if frame.capabilities.contains(.seek), !frame.state.helpVisible {
+            hints = [("space", "play/pause"), ("\(g.left) \(g.right)", "frame"), ("PgUp PgDn", "10 s"), ("< >", "speed")] + hints
+        } else if frame.timeMark != nil, !frame.state.helpVisible {
+            hints = [("\(g.left) \(g.right)", "frame"), ("End", "live")] + hints
         }
         var spans: [Span] = [Span(" ")]
         var used = 1

@@ -13,6 +13,10 @@ enum HeaderView {
         let workersStyle: Style = oversubscribed ? .warn : .text
         var marks: [Span] = []
         var shortMarks: [Span] = []
+        if let mark = frame.timeMark {
+            marks += [Span(" "), Span(" " + mark + " ", Style(.selection, [.bold, .reverse]))]
+            shortMarks += [Span(" "), Span(" " + mark + " ", Style(.selection, [.bold, .reverse]))]
+        }
         if frame.state.frozen {
             let now = frame.liveSettings.flatMap { changed(from: settings, to: $0, commands: s.commands) }
             let label = now.map { " FROZEN · engine now \($0) " } ?? " FROZEN "

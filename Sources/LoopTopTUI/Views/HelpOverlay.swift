@@ -9,7 +9,7 @@ enum HelpOverlay {
             entries = KeyMap.figures(window: frame.snapshot.windowSeconds, glyphs: frame.glyphs).map { ($0.figure, $0.meaning) }
         } else {
             let keyMap = KeyMap(burstSize: frame.burstSize, lessonMode: frame.lesson != nil, specFile: frame.specFile)
-            entries = keyMap.help(glyphs: frame.glyphs).map { ($0.keys, $0.meaning) }
+            entries = keyMap.help(glyphs: frame.glyphs, capabilities: frame.capabilities, extra: frame.sourceKeys).map { ($0.keys, $0.meaning) }
         }
         var keyWidth = 0
         var textWidth = 0
