@@ -26,9 +26,15 @@ enum TruthScenarios {
     /// 60 different events: the focused log scrolls.
     static func longLog() -> Snapshot {
         var s = Fixtures.offloaded()
-        s.log = (0..<60).map { i in
-            EngineEvent(time: now - UInt64(60 - i) * second, kind: .control, message: "event number \(i + 1) of 60")
+        var log: [EngineEvent] = []
+        for i in 0..<60 {
+            // Names without numbers, so no two fold together.
+            let first = String(UnicodeScalar(UInt8(65 + i / 26)))
+            let second = String(UnicodeScalar(UInt8(97 + i % 26)))
+            let at: UInt64 = now - UInt64(60 - i) * TruthScenarios.second
+            log.append(EngineEvent(time: at, kind: .control, message: "event " + first + second))
         }
+        s.log = log
         return s
     }
 
@@ -78,9 +84,8 @@ enum TruthScenarios {
     }
 
     static var all: [(String, Frame, Int, Int)] {
-        // A local function keeps the default argument (a function value would not).
-        func f(_ snapshot: Snapshot, _ configure: (inout UIState) -> Void = { _ in }) -> Frame {
-            DashboardScenarios.frame(snapshot, configure)
+        func f(_ s: Snapshot, _ configure: (inout UIState) -> Void = { _ in }) -> Frame {
+            DashboardScenarios.frame(s, configure)
         }
         let (frozen, engineNow) = frozenChanged()
         var frozenFrame = f(frozen) { $0.frozen = true }
@@ -97,13 +102,13 @@ enum TruthScenarios {
                 s.selection.keepVisible(count: 17, visible: 4)
             }, 12, 40),
             ("seventeen-wide", f(seventeen()), 36, 120),
-            ("mix", f(mix()), 30, 100),
+            ("mix", f(mix()), 36, 120),
             ("mix-compact", f(mix()), 12, 40),
             ("command", f(command()), 30, 100),
             ("frozen-changed", frozenFrame, 30, 100),
             ("detail-windows", f(Fixtures.withDetail()) { $0.view = .detail(1); $0.selection = Selection(workerID: 1) }, 30, 100),
-            ("help-wide", f(Fixtures.offloaded()) { $0.helpVisible = true }, 36, 120),
-            ("help-narrow", f(Fixtures.offloaded()) { $0.helpVisible = true }, 30, 100),
+            ("help-keys", f(Fixtures.offloaded()) { $0.helpVisible = true }, 36, 120),
+            ("help-figures", f(Fixtures.offloaded()) { $0.helpVisible = true; $0.helpPage = 1 }, 30, 100),
         ]
     }
 }

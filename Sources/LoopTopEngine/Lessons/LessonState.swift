@@ -44,9 +44,8 @@ public struct LessonState: Sendable, Equatable {
             if let kb { settings.inputKB = kb }
             if let passing { settings.passing = passing }
         case .cyclePassing: settings.passing = settings.passing.next
-        case .burst, .resetStatistics: break
-        // The next workload depends on the catalog; the step state records what was set by name.
-        case .cycleWorkload: break
+        // The catalog's order is the engine's: lessons name their workload instead.
+        case .cycleWorkload, .burst, .resetStatistics: break
         }
     }
 

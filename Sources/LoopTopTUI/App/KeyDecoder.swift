@@ -51,13 +51,17 @@ public struct KeyDecoder: Sendable {
             if code == 27 { pending = .escape; return [] }
             return [Key.curses(code)]
         case .escape:
-            switch byte {
-            case UInt8(ascii: "["): pending = .csi([]); return []
-            case UInt8(ascii: "O"): pending = .ss3([]); return []
+            switch code {
+            case 91:  // "["
+                pending = .csi([])
+                return []
+            case 79:  // "O"
+                pending = .ss3([])
+                return []
             case 27:
                 // Esc twice: the first one was the key.
                 return [.escape]
-            case let b? where (32...126).contains(b):
+            case 32...126:
                 // Alt and a key: nothing here uses it.
                 pending = .none
                 return []

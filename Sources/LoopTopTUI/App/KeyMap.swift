@@ -148,49 +148,58 @@ public struct KeyMap: Sendable {
     /// lists them: (figure, meaning). `window` is the engine's recent window, s.
     public static func figures(window: Double, glyphs: Glyphs = .unicode) -> [(figure: String, meaning: String)] {
         let w = Units.window(window)
-        return [
-            ("lag p50 p99 max", "how late the loop's 1 ms timer fires, \(w); a long stall is one sample: see max, late"),
-            ("late", "share of wall time the loop was late by over 10 / 50 / 100 ms, \(w)"),
+        let entries: [(String, String)] = [
+            ("lag p50 p99 max", "how late the loop's 1 ms timer fires, \(w); a long stall is one sample"),
+            ("late >10 >50 >100", "share of wall time the loop was late by more than 10/50/100 ms, \(w)"),
             ("busy (loop)", "share of wall time the loop ran jobs and requests, \(w)"),
-            ("requests p99", "a request's wait from its due time to its answer, \(w)"),
-            ("hand-back", "a finished job's trip from its worker back to the loop, p50 / p99, \(w)"),
-            ("wait / run", "a job's time queued before it starts / running, p50 p99, \(w)"),
-            ("BUSY", "share of wall time a worker had a job, \(w) (waiting for a CPU counts as busy)"),
-            ("CPU/WALL", "CPU the thread got (/proc task stat) per busy second; under 1: it waited for a core"),
-            ("WAIT", "share of wall time the thread was runnable but waiting for a CPU (schedstat), last 1 s"),
-            ("switches", "context switches a second: voluntary (it waited) / involuntary (preempted), last 1 s"),
-            ("DONE  ELAPSED", "jobs a worker finished since it started / how long its job has run"),
-        ].map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
+            ("requests p99", "a request's time from due to answered, \(w)"),
+            ("hand-back", "a finished job's trip from its worker to the loop, p50/p99, \(w)"),
+            ("wait / run", "a job's time queued before it starts / running, \(w)"),
+            ("BUSY", "share of wall time a worker had a job, \(w) (waiting for a CPU counts)"),
+            ("CPU/WALL", "CPU the thread got (/proc task stat) per busy second; under 1: no core"),
+            ("WAIT  cpu wait", "share of wall time the thread was runnable, waiting for a CPU, last 1 s"),
+            ("CSW/S", "context switches a second, voluntary/involuntary (preempted), last 1 s"),
+            ("DONE  ELAPSED", "jobs the worker finished since it started / how long its job has run"),
+            ("ended workers", "BUSY, CPU/WALL and WAIT over the thread's whole life"),
+        ]
+        return entries.map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
     }
 
     /// Every key, as the help lists them: (keys, what they do).
     public func help(glyphs: Glyphs = .unicode) -> [(keys: String, meaning: String)] {
         let lesson: [(String, String)] = lessonMode
-            ? [("n", "lesson: next step"), ("p", "lesson: previous step (plays it again)"),
+            ? [("n", "lesson: next step"), ("p", "lesson: previous step (its setup restored, played again)"),
                ("space", "lesson: pause / resume (the engine runs on)")]
             : []
-        return (lesson + [
+        // Typed and built in steps: one long literal with ternaries is slow to type-check.
+        let space: String = lessonMode ? "" : "space"
+        let reload: String = specFile ? "L" : ""
+        let enter: String = glyphs.enter == "Enter" ? "Enter" : "Enter \(glyphs.enter)"
+        let arrows: String = "\(glyphs.up) \(glyphs.down)"
+        var entries: [(String, String)] = lesson
+        entries += [
             ("+", "spawn a worker"),
             ("-", "terminate the selected worker (else the newest)"),
             ("b", "mode: blocking → chunked → offloaded"),
             ("w", "next workload"),
             ("[  ]", "job size: halve / double"),
             ("{  }", "arrival rate: halve / double"),
-            (lessonMode ? "" : "space", "pause / resume arrivals"),
+            (space, "pause / resume arrivals"),
             ("B", "burst: \(burstSize) jobs at once"),
             ("x", "inject a fault into the selected worker"),
             ("r", "reset statistics (job counts stay)"),
-            (specFile ? "L" : "", "reload the spec file (a bad one keeps the old)"),
+            (reload, "reload the spec file (a bad one keeps the old)"),
             ("t", "next color theme"),
             ("z", "freeze the display (the engine runs on)"),
-            ("\(glyphs.up) \(glyphs.down) j k", "select a worker (PgUp PgDn Home End)"),
-            ("s", "sort the workers by the next column (id, state, done, busy, CPU/WALL…)"),
+            (arrows + " j k", "select a worker (PgUp PgDn Home End)"),
+            ("s", "sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S"),
             ("e", "hide / show ended workers"),
-            ("l", "focus the event log: \(glyphs.up) \(glyphs.down) PgUp PgDn Home End scroll it, Esc back"),
-            (glyphs.enter == "Enter" ? "Enter" : "Enter \(glyphs.enter)", "worker detail"),
+            ("l", "focus the event log: " + arrows + " PgUp PgDn Home End scroll it, Esc back"),
+            (enter, "worker detail"),
             ("Esc", "back (close detail, help, selection)"),
-            ("?", "this help"),
+            ("?", "this help; ? again: what each figure is"),
             ("q  ^C", "quit"),
-        ]).filter { !$0.0.isEmpty }.map { (keys: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("→", with: ">")) }
+        ]
+        return entries.filter { !$0.0.isEmpty }.map { (keys: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("→", with: ">")) }
     }
 }

@@ -11,6 +11,8 @@ public struct UIState: Sendable, Equatable {
 
     public var view: View = .main
     public var helpVisible = false
+    /// The help's page: 0 the keys, 1 the figures (`?` turns it).
+    public var helpPage = 0
     /// The display is frozen (the app keeps showing one snapshot).
     public var frozen = false
     public var selection = Selection()
@@ -47,8 +49,13 @@ public struct UIState: Sendable, Equatable {
     /// command to send to the engine, if any.
     public mutating func apply(_ action: Action, workers: [WorkerSnapshot], visibleRows: Int) -> Command? {
         if helpVisible {
-            // The help is modal: any key closes it; only quit still acts.
+            // The help is modal: `?` turns its page, any other key closes it; only quit still acts.
+            if action == .toggleHelp {
+                helpPage = (helpPage + 1) % 2
+                return nil
+            }
             helpVisible = false
+            helpPage = 0
             if action == .quit { quitRequested = true }
             return nil
         }
@@ -141,7 +148,7 @@ public struct UIState: Sendable, Equatable {
 /// What the workers table is sorted by (`s` cycles): id ascending, the
 /// others largest first (ties by id).
 public enum WorkerSort: String, Sendable, CaseIterable {
-    case id, state, done, busy, cpuPerWall = "CPU/WALL"
+    case id, state, done, busy, cpuPerWall = "CPU/WALL", wait, switches = "CSW/S"
 
     var next: WorkerSort {
         let all = Self.allCases
@@ -149,7 +156,7 @@ public enum WorkerSort: String, Sendable, CaseIterable {
     }
 
     /// The column's title, as the table heads it.
-    public var title: String { self == .cpuPerWall ? rawValue : rawValue.uppercased() }
+    public var title: String { rawValue.uppercased() }
 
     func key(_ w: WorkerSnapshot) -> Double {
         switch self {
@@ -164,8 +171,11 @@ public enum WorkerSort: String, Sendable, CaseIterable {
             default: w.state.isLive ? 1 : 0
             }
         case .done: Double(w.jobsDone)
-        case .busy: w.busy
-        case .cpuPerWall: w.cpuPerWall
+        // An ended worker by its whole life, as its row shows it.
+        case .busy: w.state.isLive ? w.busy : w.busyTotal
+        case .cpuPerWall: w.state.isLive ? w.cpuPerWall : w.cpuPerWallTotal
+        case .wait: w.sched?.runqueueWait ?? -1
+        case .switches: w.sched.map { $0.voluntarySwitchesPerSecond + $0.involuntarySwitchesPerSecond } ?? -1
         }
     }
 }

@@ -54,6 +54,11 @@ public enum Units {
         return "\(s / 3600) h"
     }
 
+    /// Context switches a second, voluntary/involuntary: "3/85".
+    public static func switches(_ rates: TaskRates) -> String {
+        rate(rates.voluntarySwitchesPerSecond) + "/" + rate(rates.involuntarySwitchesPerSecond)
+    }
+
     /// A window's length as a label: "last 5 s", "last minute".
     public static func window(_ seconds: Double) -> String {
         let s = Int(max(0, seconds.isFinite ? seconds : 0).rounded())

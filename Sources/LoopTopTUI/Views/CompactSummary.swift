@@ -3,7 +3,7 @@ import LoopTopEngine
 /// The loop and the queue in three lines, for terminals under 80×20:
 ///
 /// ```
-/// loop p99 0.31 ms  max 1.2 ms  busy 12%
+/// loop p99 0.31 ms  max 1.2 ms  >50ms 0%  busy 12%
 ///  lag ▁▁▁▂▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁   1.2 ms
 /// queue 12  done 1180  fail 0  rej 0
 /// ```
@@ -17,6 +17,8 @@ enum CompactSummary {
         FieldLine([
             .init("p99", Units.ms(loop.lag.p99), Meaning.lag(loop.lag.p99)),
             .init("max", Units.ms(loop.lag.max), Meaning.lag(loop.lag.max)),
+            .init("late>50ms", short: ">50ms", Units.percent(loop.lateShare.over50ms),
+                  loop.lateShare.over50ms >= 0.05 ? .critical : loop.lateShare.over50ms > 0 ? .warn : .text),
             .init("busy", Units.percent(loop.utilization), Meaning.utilization(loop.utilization)),
             .init("req", Units.rate(loop.requestsPerSecond) + "/s"),
         ]).render(first.sub(Rect(row: 0, col: 6, rows: 1, cols: first.cols - 6)))

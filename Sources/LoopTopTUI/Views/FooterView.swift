@@ -4,7 +4,7 @@ enum FooterView {
         let g = frame.glyphs
         var hints: [(String, String)]
         if frame.state.helpVisible {
-            hints = [("any key", "closes the help"), ("q", "quit")]
+            hints = [("?", frame.state.helpPage == 0 ? "figures" : "keys"), ("any key", "closes the help"), ("q", "quit")]
         } else if frame.state.logFocused && frame.state.detailWorker == nil {
             hints = [("\(g.up)\(g.down)", "scroll"), ("PgUp PgDn", "page"), ("Home End", "oldest / newest"),
                      ("Esc", "back"), ("z", frame.state.frozen ? "unfreeze" : "freeze"), ("?", "help")]

@@ -31,13 +31,27 @@ enum HeaderView {
         let jobs = jobs(settings, commands: s.commands, tight: false)
         let jobsShort = jobs.count > 24 ? self.jobs(settings, commands: s.commands, tight: true) : jobs
 
-        let long: [Span] = [Span(" looptop ", .title), Span(" "), mode] + marks + [
-            Span("  "), Span(jobs, .text),
+        // What jobs measure against what was asked (one workload only: a mix has many sizes).
+        var measured: [Span] = []
+        if settings.mix.isEmpty, s.commands[settings.workload] == nil, s.queue.run.count > 0 {
+            measured = [Span(" (run p50 " + Units.ms(s.queue.run.p50) + ")", .dim)]
+        }
+        let rest: [Span] = [
             Span("  "), Span(Units.rate(settings.rate), .text), Span(" jobs/s", .dim),
             Span("  workers ", .dim), Span("\(s.liveWorkers)", workersStyle),
             Span(" (\(s.cores) core\(s.cores == 1 ? "" : "s"))", .dim),
         ]
-        let short: [Span] = [mode] + shortMarks + [
+        // Built step by step: one long `+` chain of array literals is slow to type-check.
+        var plain: [Span] = [Span(" looptop ", .title), Span(" "), mode]
+        plain += marks
+        plain += [Span("  "), Span(jobs, .text)]
+        var long = plain
+        long += measured
+        long += rest
+        plain += rest
+        var short: [Span] = [mode]
+        short += shortMarks
+        short += [
             Span(" "), Span(jobsShort, .text),
             Span(" "), Span(Units.rate(settings.rate) + "/s", .text),
             Span(" "), Span("\(s.liveWorkers)", workersStyle), Span("w/\(s.cores)c", .dim),
@@ -45,7 +59,13 @@ enum HeaderView {
         let helpLong = [Span("?", .key), Span(" help  ", .dim), Span("q", .key), Span(" quit ", .dim)]
         let helpShort = [Span("?", .key), Span(" help ", .dim)]
         let cols = canvas.cols
-        for (left, right) in [(long, helpLong), (long, helpShort), (short, helpShort), (short, [Span("?", .key)]), (short, [])] {
+        // Short figures, but the frozen mark in full when the engine changed.
+        var shortFull: [Span] = [mode]
+        shortFull += marks
+        shortFull += Array(short.dropFirst(1 + shortMarks.count))
+        let choices: [([Span], [Span])] = [(long, helpLong), (plain, helpLong), (plain, helpShort), (shortFull, helpShort), (short, helpShort),
+                                           (short, [Span("?", .key)]), (short, [])]
+        for (left, right) in choices {
             let l = TextLine(left), r = TextLine(right)
             if l.width + r.width + 1 <= cols || right.isEmpty {
                 l.render(canvas)

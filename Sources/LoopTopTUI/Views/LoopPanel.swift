@@ -8,18 +8,34 @@ enum LoopPanel {
         guard inside.rows > 0 else { return }
         let loop = frame.snapshot.loop
         let extra = inside.rows >= 4 ? 1 : 0
-        let graphRows = max(0, inside.rows - 2 - extra)
+        // The late share gets its own line once the graph keeps two rows.
+        let late = inside.rows >= 6 ? 1 : 0
+        let graphRows = max(0, inside.rows - 2 - extra - late)
         lagLine(frame).render(inside.line(0))
+        if late > 0 { lateLine(frame).render(inside.line(1)) }
         if graphRows > 0 {
-            lagGraph(inside.sub(Rect(row: 1, col: 0, rows: graphRows, cols: inside.cols)), frame: frame)
+            lagGraph(inside.sub(Rect(row: 1 + late, col: 0, rows: graphRows, cols: inside.cols)), frame: frame)
         }
         // Blocked: the stall takes the last line (with a spare line) or the activity line.
         let blocked = blockedLine(frame, withWaiting: extra == 0)
         if inside.rows >= 2 {
-            let row = inside.line(1 + graphRows)
+            let row = inside.line(1 + late + graphRows)
             if let blocked, extra == 0 { blocked.render(row) } else { activityLine(loop).render(row) }
         }
-        if extra > 0 { (blocked ?? detailLine(frame)).render(inside.line(2 + graphRows)) }
+        if extra > 0 { (blocked ?? detailLine(frame)).render(inside.line(2 + late + graphRows)) }
+    }
+
+    /// "late >10 ms 31%  >50 ms 24%  >100 ms 16%": the share of wall time
+    /// the loop was late by more than each, over the recent window. Sample
+    /// percentiles hide a long stall (one sample among hundreds); this does not.
+    static func lateLine(_ frame: Frame) -> FieldLine {
+        let late = frame.snapshot.loop.lateShare
+        func style(_ share: Double) -> Style { share >= 0.05 ? .critical : share > 0 ? .warn : .text }
+        return FieldLine([
+            .init("late >10 ms", short: ">10ms", Units.percent(late.over10ms), style(late.over10ms)),
+            .init(">50 ms", short: ">50ms", Units.percent(late.over50ms), style(late.over50ms)),
+            .init(">100 ms", short: ">100ms", Units.percent(late.over100ms), style(late.over100ms)),
+        ])
     }
 
     static func lagLine(_ frame: Frame) -> FieldLine {
@@ -49,9 +65,16 @@ enum LoopPanel {
     static func activityLine(_ loop: LoopSnapshot) -> FieldLine {
         var fields: [FieldLine.Field] = [
             .init("busy", Units.percent(loop.utilization), Meaning.utilization(loop.utilization)),
+        ]
+        if let wait = loop.thread?.runqueueWait, wait >= 0.005 {
+            // The loop thread itself waiting for a CPU: lag no job explains.
+            fields.append(.init("cpu wait", short: "WAIT", Units.percent(wait), Meaning.runqueueWait(wait)))
+        }
+        let requests: [FieldLine.Field] = [
             .init("requests", short: "req", Units.rate(loop.requestsPerSecond) + "/s"),
             .init("p99", Units.ms(loop.requestLatency.p99), Meaning.request(loop.requestLatency.p99)),
         ]
+        fields.append(contentsOf: requests)
         if loop.requestsWaiting > 0 {
             fields.append(.init("waiting", short: "wait", Units.count(loop.requestsWaiting), .warn))
         }

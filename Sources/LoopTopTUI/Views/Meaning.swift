@@ -56,6 +56,11 @@ enum Meaning {
         ratio < 0.5 ? .critical : ratio < 0.85 ? .warn : .text
     }
 
+    /// Run-queue wait share: waiting for a CPU half the time is a shared core.
+    static func runqueueWait(_ share: Double) -> Style {
+        share >= 0.5 ? .critical : share >= 0.15 ? .warn : .text
+    }
+
     static func mode(_ mode: Mode) -> Style {
         switch mode {
         case .blocking: Style(.critical, [.bold, .reverse])

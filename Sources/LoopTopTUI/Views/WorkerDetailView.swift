@@ -13,12 +13,12 @@ enum WorkerDetailView {
         let ended = !worker.state.isLive
         // Short terminals keep two lines of figures and give the rest to the jobs.
         let short = canvas.rows < 16
-        let infoRows = short ? 2 + 2 : 2 + 4 + (ended ? 1 : 0)
+        let infoRows = short ? 2 + 2 : 2 + 5 + (ended ? 1 : 0)
         let (top, rest) = Rect(row: 0, col: 0, rows: canvas.rows, cols: canvas.cols).splitTop(infoRows)
         let tid = worker.tid == 0 ? "tid " + g.none : "tid \(worker.tid)"
         let info = Box(title: "Worker \(worker.id) \(g.separator) \(worker.name) \(g.separator) \(tid)",
                        note: worker.state.description, noteStyle: .state(worker.state), padding: 1).render(canvas.sub(top))
-        infoLines(worker, frame: frame).prefix(short ? 2 : 4).enumerated().forEach { $1.render(info.line($0), row: 0) }
+        infoLines(worker, frame: frame).prefix(short ? 2 : 5).enumerated().forEach { $1.render(info.line($0), row: 0) }
         if !short {
             let graphRow = info.line(info.rows - 1)
             TextLine("activity ", .dim).render(graphRow)
@@ -71,11 +71,34 @@ enum WorkerDetailView {
             .init("max", Units.ms(w.run.max)),
             .init("jobs", short: "n", Units.count(w.run.count) + " (\(window))"),
         ]))
+        lines.append(schedLine(w, frame: frame))
         if !w.state.isLive {
             lines.append(TextLine([Span("ended ", .dim),
                                    Span(w.endReason ?? w.state.description, w.state == .failed ? .critical : .text)]))
         }
         return lines
+    }
+
+    /// What the scheduler did with the thread: run-queue wait and switches
+    /// over the last second, and over its whole life.
+    static func schedLine(_ w: WorkerSnapshot, frame: Frame) -> FieldLine {
+        let none = frame.glyphs.none
+        var fields: [FieldLine.Field] = []
+        if w.state.isLive, let recent = w.sched {
+            let wait: String = recent.runqueueWait.map { Units.percent($0) + " (last 1 s)" } ?? none
+            let waitStyle: Style = recent.runqueueWait.map(Meaning.runqueueWait) ?? .dim
+            let voluntary: String = Units.rate(recent.voluntarySwitchesPerSecond)
+            let involuntary: String = Units.rate(recent.involuntarySwitchesPerSecond)
+            fields.append(FieldLine.Field("cpu wait", short: "wait", wait, waitStyle))
+            fields.append(FieldLine.Field("switches/s", short: "csw/s", "\(voluntary) voluntary, \(involuntary) involuntary"))
+        }
+        if let life = w.schedTotal {
+            let lifeWait: String = life.runqueueWait.map { Units.percent($0) } ?? none
+            fields.append(FieldLine.Field("whole life: wait", short: "life wait", lifeWait))
+            fields.append(FieldLine.Field("busy", Units.percent(w.busyTotal)))
+        }
+        if fields.isEmpty { fields.append(FieldLine.Field("cpu wait", short: "wait", none, .dim)) }
+        return FieldLine(fields)
     }
 
     static func recentJobs(_ canvas: Canvas, worker: WorkerSnapshot, frame: Frame) {
