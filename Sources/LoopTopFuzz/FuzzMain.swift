@@ -37,7 +37,7 @@ struct FuzzMain {
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for entry in Lesson.builtIn {
             let path = (dir as NSString).appendingPathComponent("lesson-\(entry.name).toml")
-            FileManager.default.createFile(atPath: path, contents: Data(entry.text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(entry.text.utf8))
         }
     }
 }
@@ -78,6 +78,14 @@ func LLVMFuzzerRunDriver(
     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
 ) -> Int32
+
+/// libFuzzer's entry for one input. Its own `main` may be the one linked
+/// (SwiftPM renames an executable's `main`), so this must exist too.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzTarget.run(UnsafeRawBufferPointer(start: data, count: size))
+    return 0
+}
 
 func runDriver(_ arguments: [String]) -> Int32 {
     var argc = Int32(arguments.count)

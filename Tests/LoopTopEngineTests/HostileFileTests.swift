@@ -8,7 +8,7 @@ import Testing
 /// theme reader is checked the same way in LoopTopTUITests.
 @Suite struct HostileFileTests {
     /// Each reader of text a user writes, by what a message calls it.
-    static let readers: [(String, (String) throws -> Void)] = [
+    static let readers: [(String, @Sendable (String) throws -> Void)] = [
         ("config", { _ = try ConfigFile.parse($0, name: "f.toml") }),
         ("spec", { _ = try WorkloadSpec.parse($0, name: "f.toml") }),
         ("lesson", { _ = try Lesson.parse($0, name: "f") }),
@@ -23,7 +23,7 @@ import Testing
                 Issue.record("\(reader) accepted \(text.prefix(60).debugDescription)", sourceLocation: sourceLocation)
             } catch let error as ConfigError {
                 let shown = error.description
-                #expect(!shown.contains(where: \.isNewline) && !shown.unicodeScalars.contains { $0.value < 0x20 },
+                #expect(!shown.contains { $0.isNewline } && !shown.unicodeScalars.contains { $0.value < 0x20 },
                         "\(reader): \(shown.debugDescription)", sourceLocation: sourceLocation)
                 #expect(shown.hasPrefix("f.toml:"), "\(reader): \(shown)", sourceLocation: sourceLocation)
                 if let line { #expect(error.line == line, "\(reader): \(shown)", sourceLocation: sourceLocation) }
@@ -164,7 +164,7 @@ import Testing
         let spec = try #require(throws: ConfigError.self) { try WorkloadSpec.load(path: path) }
         let lesson = try #require(throws: ConfigError.self) { try Lesson.load(path: path) }
         #expect(spec == lesson)
-        #expect(!spec.description.contains(where: \.isNewline))
+        #expect(!spec.description.contains { $0.isNewline })
         return spec
     }
 
@@ -195,10 +195,10 @@ import Testing
         let dir = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let huge = dir + "/huge.toml"
-        FileManager.default.createFile(atPath: huge, contents: Data(repeating: UInt8(ascii: "a"), count: 20_000_000))
+        _ = FileManager.default.createFile(atPath: huge, contents: Data(repeating: UInt8(ascii: "a"), count: 20_000_000))
         #expect(try Self.refusal(huge).message == "is over 4096 KiB; a looptop file may be at most 1024 KiB")
         let bad = dir + "/bad.toml"
-        FileManager.default.createFile(atPath: bad, contents: Data("a = 1\nb = \"".utf8 + [0xFF, 0xFE] + Data("\"\n".utf8)))
+        _ = FileManager.default.createFile(atPath: bad, contents: Data(Array("a = 1\nb = \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8)))
         let error = try Self.refusal(bad)
         #expect(error.line == 2 && error.message == "not UTF-8 text; expected a TOML file")
     }

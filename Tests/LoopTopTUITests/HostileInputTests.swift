@@ -16,7 +16,7 @@ import LoopTopEngine
     func hostileTheme(_ text: String) throws {
         let error = try #require(throws: ConfigError.self) { try ThemeLoader.parse(text, name: "t") }
         #expect(error.description.hasPrefix("t.toml:"))
-        #expect(!error.description.contains(where: \.isNewline), "\(error.description.debugDescription)")
+        #expect(!error.description.contains { $0.isNewline }, "\(error.description.debugDescription)")
         #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 })
     }
 
@@ -125,7 +125,7 @@ struct HostileInputTests {
         var paths: [String] = []
         for (i, text) in texts.enumerated() {
             let path = dir + "/hostile\(i).toml"
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             paths.append(path)
         }
         let fifo = dir + "/fifo.toml"
