@@ -35,11 +35,15 @@ public final class Engine: Sendable {
         public var recordJobEvents: Bool
         /// How long an idle worker looks for new work before it sleeps, µs.
         public var workerSpinMicros: Double
+        /// How often looptop's own threads are read from /proc/self/task
+        /// (run-queue wait, context switches), seconds; 0: never.
+        public var threadReadSeconds: Double
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
                     clock: any EngineClock = SystemClock(), windowSeconds: Double = 5,
-                    historyLength: Int = 600, recordJobEvents: Bool = true, workerSpinMicros: Double = 20) {
+                    historyLength: Int = 600, recordJobEvents: Bool = true, workerSpinMicros: Double = 20,
+                    threadReadSeconds: Double = 1) {
             self.workers = workers
             self.queueCapacity = queueCapacity
             self.settings = settings
@@ -50,6 +54,7 @@ public final class Engine: Sendable {
             self.historyLength = historyLength
             self.recordJobEvents = recordJobEvents
             self.workerSpinMicros = workerSpinMicros
+            self.threadReadSeconds = threadReadSeconds
         }
     }
 
@@ -63,6 +68,8 @@ public final class Engine: Sendable {
     let jobIDs = JobIDs()
     let pool: WorkerPool
     let loop: EventLoop
+    /// Reads the loop's and the workers' threads from /proc on its own thread.
+    let watch: ThreadWatch
     private let monitor: ConditionMutex<Monitor>
     private let phase = ConditionMutex<Phase>(.created)
     let startedAt: UInt64
@@ -83,12 +90,14 @@ public final class Engine: Sendable {
         // The loop is made after the pool, and the pool posts completions to
         // it; this box breaks the cycle.
         let loopRef = LoopReference()
-        pool = WorkerPool(capacity: configuration.queueCapacity, clock: clock, events: events,
+        let watch = ThreadWatch(periodSeconds: configuration.threadReadSeconds)
+        self.watch = watch
+        pool = WorkerPool(watch: watch, capacity: configuration.queueCapacity, clock: clock, events: events,
                           recordJobEvents: configuration.recordJobEvents,
                           spinMicros: configuration.workerSpinMicros,
                           onCompletion: { loopRef.loop?.post($0) })
         pool.setAutoRespawn(configuration.autoRespawn)
-        loop = EventLoop(clock: clock, pool: pool, samples: samples, events: events,
+        loop = EventLoop(watch: watch, clock: clock, pool: pool, samples: samples, events: events,
                          settings: settingsBox, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
@@ -106,6 +115,7 @@ public final class Engine: Sendable {
             return true
         }
         guard first else { return }
+        watch.start()
         loop.start()
         pool.spawn(configuration.workers)
     }
@@ -120,6 +130,7 @@ public final class Engine: Sendable {
         guard wasRunning else { return }
         loop.stop()
         pool.shutdown()
+        watch.stop()
     }
 
     /// The settings in force now.
@@ -129,7 +140,12 @@ public final class Engine: Sendable {
     @discardableResult
     public func send(_ command: Command) -> String {
         let message = apply(command)
-        events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        // Spawns and bursts tell their own story as they happen ("worker 3
+        // online", "burst: 30 jobs fired"): one event each, not two or three.
+        switch command {
+        case .spawn, .burst: break
+        default: events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
+        }
         return message
     }
 
@@ -202,7 +218,8 @@ public final class Engine: Sendable {
         case .resetStatistics:
             let now = clock.now()
             let busy = loop.busyNanos(at: now)
-            monitor.withLock { $0.resetStatistics(now: now, busy: busy) }
+            let submitted = pool.state.withLock { $0.counts.submitted }
+            monitor.withLock { $0.resetStatistics(now: now, busy: busy, submitted: submitted) }
             return "statistics reset"
         }
     }
@@ -234,13 +251,23 @@ public final class Engine: Sendable {
         let busy = loop.busyNanos(at: now)
         let pooled = pool.state.withLock { s in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            return (counts: s.counts, depth: s.queue.count, loopDepth: Int(s.loopQueued), capacity: s.capacity,
+            // What waits, by size; a look at the first 10,000 is enough to tell.
+            var sizes: [QueuedSize] = []
+            for job in s.queue.prefix(10_000) {
+                if let i = sizes.lastIndex(where: { $0.workload == job.workload.name && $0.askedMs == job.targetMs }) {
+                    sizes[i].count += 1
+                } else {
+                    sizes.append(QueuedSize(workload: job.workload.name, askedMs: job.targetMs, count: 1))
+                }
+            }
+            return (counts: s.counts, depth: s.queue.count, oldestQueued: s.queue.first?.submittedAt, sizes: sizes, loopDepth: Int(s.loopQueued), capacity: s.capacity,
              autoRespawn: s.autoRespawn,
              workers: s.workers.map { record in
                  (record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
              })
         }
         pool.reap()
+        let sched = watch.figures()
         let probeDue = loop.probeDueAt.load(ordering: .acquiring)
         let loopJob = loop.currentJob.withLock { $0 }
         let requestsCompleted = loop.requestsCompleted.load(ordering: .relaxed)
@@ -276,6 +303,7 @@ public final class Engine: Sendable {
             var loopSnap = LoopSnapshot()
             loopSnap.lag = m.lagWindow.summary()
             loopSnap.stallMs = Nanos.ms(stall)
+            loopSnap.lateShare = m.lateShare(now: now, stall: stall)
             loopSnap.lagRecentMaxMs = Nanos.ms(max(stall, m.lagWindow.max(since: now &- m.recentMaxSpan)))
             loopSnap.requestLatency = m.requestWindow.summary()
             loopSnap.requestsCompleted = requestsCompleted
@@ -284,6 +312,9 @@ public final class Engine: Sendable {
             loopSnap.currentJob = loopJob
             loopSnap.currentJobProgress = loopJob == nil ? nil : loop.flags.progress
             loopSnap.handback = m.handbackWindow.summary()
+            loopSnap.tid = loop.tid.load(ordering: .relaxed)
+            loopSnap.thread = sched[loopSnap.tid]?.recent
+            loopSnap.threadTotal = sched[loopSnap.tid]?.total
             m.busySamples.append((now, busy, requestsCompleted))
             while let first = m.busySamples.first, m.busySamples.count > 2, now &- first.at > m.window {
                 m.busySamples.removeFirst()
@@ -311,6 +342,13 @@ public final class Engine: Sendable {
             queue.capacity = pooled.capacity
             queue.wait = m.waitWindow.summary()
             queue.run = m.runWindow.summary()
+            m.pickupWindow.expire(now: now)
+            queue.pickup = m.pickupWindow.summary()
+            if let oldest = pooled.oldestQueued, now > oldest { queue.oldestWaitMs = Nanos.ms(now - oldest) }
+            queue.queuedSizes = pooled.sizes
+            if settings.mix.isEmpty {
+                queue.runAtAskedSize = m.runAt(workload: settings.workload, askedMs: settings.jobMs, now: now)
+            }
             queue.data = m.dataFigures(now: now)
             if let oldest = m.runWindow.first, now > oldest.at {
                 queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9
@@ -371,6 +409,16 @@ public final class Engine: Sendable {
                     recentJobs: detail ? track.recentJobs.asArray : [],
                     runHistogram: bars, run: track.runWindow.summary()))
                 if record.current != nil { workers[workers.count - 1].progress = record.flags.progress }
+                if record.tid != 0, let figures = sched[record.tid] {
+                    // An ended thread has no recent rates: it no longer runs.
+                    workers[workers.count - 1].sched = record.state.isLive ? figures.recent : nil
+                    workers[workers.count - 1].schedTotal = figures.total
+                }
+                if let ready = record.readyAt {
+                    let end = record.state.isLive ? now : (record.endedAt ?? now)
+                    if end > ready { workers[workers.count - 1].busyTotal = min(1, Double(busyTotal) / Double(end - ready)) }
+                }
+                if busyTotal > 0 { workers[workers.count - 1].cpuPerWallTotal = min(1.5, Double(cpu) / Double(busyTotal)) }
             }
             let known = Set(pooled.workers.map(\.record.id))
             for id in m.tracks.keys where !known.contains(id) { m.tracks[id] = nil }
@@ -386,10 +434,26 @@ public final class Engine: Sendable {
                 m.rejectedReportedAt = now
             }
 
+            // The queueing model: busy workers' CPU/WALL corrects run times
+            // for time spent waiting for a core when workers outnumber cores.
+            let busyWorkers = workers.filter { $0.state.isLive && $0.busy > 0.05 }
+            let cpuPerWall = busyWorkers.isEmpty ? 1 : busyWorkers.reduce(0) { $0 + $1.cpuPerWall } / Double(busyWorkers.count)
+            snap.queue.model = QueueModel.recent(runWindow: m.runWindow, waitWindow: m.waitWindow,
+                                                 arrivals: m.arrivalSamples, now: now,
+                                                 submitted: pooled.counts.submitted, mode: settings.mode,
+                                                 liveWorkers: live, cores: snap.cores, cpuPerWall: cpuPerWall)
+            Monitor.pushArrival(&m.arrivalSamples, at: now, submitted: pooled.counts.submitted, span: m.window)
             if scopes {
-                snap.interval = m.interval.figures(now: now, busy: busy)
-                snap.total = m.total.figures(now: now, busy: busy)
-                m.interval = ScopeFigures(start: now, busy: busy)
+                let late = m.lateInProgressForInterval(now: now, probeDue: probeDue, stall: stall)
+                snap.interval = m.interval.figures(now: now, busy: busy, lateInProgress: late.interval)
+                snap.interval.model = m.interval.model(now: now, submitted: pooled.counts.submitted,
+                                                       mode: settings.mode, liveWorkers: live, cores: snap.cores,
+                                                       cpuPerWall: cpuPerWall)
+                snap.total = m.total.figures(now: now, busy: busy, lateInProgress: late.total)
+                snap.total.model = m.total.model(now: now, submitted: pooled.counts.submitted,
+                                                 mode: settings.mode, liveWorkers: live, cores: snap.cores,
+                                                 cpuPerWall: cpuPerWall)
+                m.interval = ScopeFigures(start: now, busy: busy, submitted: pooled.counts.submitted)
             }
             m.lastSnapshotAt = now
             m.lastBusy = busy
@@ -400,6 +464,10 @@ public final class Engine: Sendable {
             return snap
         }
     }
+
+    /// Reads the loop's and workers' threads from /proc now, on the calling
+    /// thread (the reader thread does it once a period anyway).
+    public func readThreadsNow() { watch.sweep() }
 
     /// Terminates worker `id` and waits until its thread has been joined.
     /// Returns false if it did not end within `timeoutMs`.

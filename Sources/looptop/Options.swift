@@ -13,25 +13,27 @@ struct EngineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Workload of each job; `looptop workloads` lists them.", valueName: "name"))
     var workload: String = "primes"
 
-    @Option(name: .customLong("job-ms"), help: ArgumentHelp("Target duration of one job in ms, sized through start-up calibration.", valueName: "ms"))
+    @Option(name: .customLong("job-ms"), parsing: .unconditional, help: ArgumentHelp("Target duration of one job in ms, sized through start-up calibration.", valueName: "ms"))
     var jobMs: Double = 20
 
-    @Option(help: ArgumentHelp("Job arrivals per second (0: none until a burst).", valueName: "jobs/s"))
+    // `.unconditional`: a negative number ("-5") is a value to check, not an unknown flag
+    // (ArgumentParser otherwise says "Missing value for '--job-ms <ms>'").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Job arrivals per second (0: none until a burst).", valueName: "jobs/s"))
     var rate: Double = 40
 
     @Option(help: ArgumentHelp("Spacing of arrivals: constant or poisson.", valueName: "pattern"))
     var arrival: ArrivalPattern = .constant
 
-    @Option(help: ArgumentHelp("Worker threads at start.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Worker threads at start.", valueName: "n"))
     var workers: Int = 4
 
-    @Option(name: .customLong("queue"), help: ArgumentHelp("Bound of the job queue; jobs that do not fit are rejected and counted.", valueName: "capacity"))
+    @Option(name: .customLong("queue"), parsing: .unconditional, help: ArgumentHelp("Bound of the job queue; jobs that do not fit are rejected and counted.", valueName: "capacity"))
     var queueCapacity: Int = 256
 
-    @Option(name: .customLong("request-rate"), help: ArgumentHelp("Small requests per second served by the event loop.", valueName: "n"))
+    @Option(name: .customLong("request-rate"), parsing: .unconditional, help: ArgumentHelp("Small requests per second served by the event loop.", valueName: "n"))
     var requestRate: Double = 200
 
-    @Option(name: .customLong("input-kb"), help: ArgumentHelp("Input buffer each offloaded job carries, KiB (0: none).", valueName: "KiB"))
+    @Option(name: .customLong("input-kb"), parsing: .unconditional, help: ArgumentHelp("Input buffer each offloaded job carries, KiB (0: none).", valueName: "KiB"))
     var inputKB: Double = 0
 
     @Option(help: ArgumentHelp("How inputs reach workers: copy (a fresh copy per job), transfer (ownership moves, zero-copy) or shared (one region, atomics hand-over).", valueName: "how"))

@@ -11,7 +11,10 @@ struct Run: ParsableCommand {
               One JSON object per interval, then a summary object with "summary": true.
               Every line has: mode, workers, lag_ms {p50, p99, max}, loop_utilization (0..1),
               requests {completed, completed_total, latency_ms {p50, p99, max}},
-              jobs {submitted, queued, running, completed, failed, cancelled, rejected}.
+              jobs {submitted, queued, running, completed, failed, cancelled, rejected},
+              loop_late_share {over_10ms, over_50ms, over_100ms}: share (0..1) of the
+                line's time the loop was late by more than 10/50/100 ms (a timer 200 ms
+                late adds 150 ms to over_50ms), which lag percentiles can hide.
               Times are in ms. Latencies cover the line's interval (the whole run in the
               summary); job counts are cumulative, so on every line
                 submitted == queued + running + completed + failed + cancelled + rejected.

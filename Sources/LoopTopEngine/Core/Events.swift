@@ -17,6 +17,14 @@ public struct JobRecord: Sendable, Equatable {
     public var copyNanos: UInt64 = 0
     /// Bytes of new travelling buffers made for it (`transfer`, none free).
     public var allocatedBytes = 0
+    /// Offloaded jobs that found their worker idle: submit → start, the
+    /// trip's outbound cost with no queue wait in it (nil otherwise).
+    public var pickupNanos: UInt64?
+    /// Units of work it was made of, and the size asked for, ms.
+    public var units = 0
+    public var targetMs = 0.0
+    /// Thread CPU time the job used, ns (0 where not measured).
+    public var cpuNanos: UInt64 = 0
 
     public init(id: UInt64, workload: String, mode: Mode, outcome: JobOutcome, workerID: Int?,
                 submittedAt: UInt64, startedAt: UInt64, finishedAt: UInt64, reason: String?) {

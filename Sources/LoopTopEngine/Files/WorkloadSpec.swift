@@ -154,6 +154,7 @@ public struct RenamedWorkload: Workload {
     public let base: any Workload
     public var summary: String { "\(base.name): \(base.summary)" }
     public var parameters: String { base.parameters }
+    public var unitQuantum: Int { base.unitQuantum }
     public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { base.makeRun(units: units, seed: seed) }
 }
 

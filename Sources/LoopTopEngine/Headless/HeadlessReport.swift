@@ -29,12 +29,62 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var rejected: UInt64
     }
 
+    /// M/G/c prediction beside the measurement; see ``QueueModel``.
+    /// `predicted_wait_ms` is null when the queue is unstable (utilization ≥ 1).
+    public struct Model: Codable, Sendable, Equatable {
+        public var arrival_rate: Double
+        public var service_ms: Double
+        public var service_cv: Double
+        public var servers: Int
+        public var servers_reason: String
+        public var utilization: Double
+        public var stable: Bool
+        public var predicted_wait_ms: Double?
+        public var measured_wait_ms: Double?
+
+        init(_ m: QueueModel) {
+            arrival_rate = HeadlessReport.round(m.arrivalRate, 3)
+            service_ms = HeadlessReport.round(m.serviceMs, 3)
+            service_cv = HeadlessReport.round(m.serviceCV, 4)
+            servers = m.servers
+            servers_reason = m.serversReason
+            utilization = HeadlessReport.round(m.utilization, 4)
+            stable = m.stable
+            predicted_wait_ms = m.predictedWaitMs.map { HeadlessReport.round($0, 3) }
+            measured_wait_ms = m.measuredWaitMs.map { HeadlessReport.round($0, 3) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case arrival_rate, service_ms, service_cv, servers, servers_reason, utilization, stable,
+                 predicted_wait_ms, measured_wait_ms
+        }
+
+        // Unknown figures are written as null rather than left out, so a
+        // script can tell "unstable" from "not reported".
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(arrival_rate, forKey: .arrival_rate)
+            try c.encode(service_ms, forKey: .service_ms)
+            try c.encode(service_cv, forKey: .service_cv)
+            try c.encode(servers, forKey: .servers)
+            try c.encode(servers_reason, forKey: .servers_reason)
+            try c.encode(utilization, forKey: .utilization)
+            try c.encode(stable, forKey: .stable)
+            if let v = predicted_wait_ms { try c.encode(v, forKey: .predicted_wait_ms) } else { try c.encodeNil(forKey: .predicted_wait_ms) }
+            if let v = measured_wait_ms { try c.encode(v, forKey: .measured_wait_ms) } else { try c.encodeNil(forKey: .measured_wait_ms) }
+        }
+    }
+
     public struct Queue: Codable, Sendable, Equatable {
         public var depth: Int
         public var loop_depth: Int
         public var capacity: Int
         public var wait_ms: Latency
         public var run_ms: Latency
+        /// Submit → start of offloaded jobs that found their worker idle (the trip out, no queue wait).
+        public var pickup_ms: Latency
+        /// How long the oldest queued job has waited so far (jobs that never start are in no percentile).
+        public var oldest_wait_ms: Double
     }
 
     public struct Worker: Codable, Sendable, Equatable {
@@ -45,6 +95,54 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         public var done: UInt64
         public var busy: Double
         public var cpu_per_wall: Double
+        /// Kernel thread id (`ps -L` LWP); 0 before the thread ran.
+        public var tid: Int32
+        /// Share of wall time runnable but waiting for a CPU (/proc schedstat), 0…1; null until read.
+        public var runqueue_wait: Double?
+        public var voluntary_switches_per_s: Double?
+        public var involuntary_switches_per_s: Double?
+
+        // Unknown figures are written as null, so every line has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(state, forKey: .state)
+            try c.encode(job, forKey: .job)
+            try c.encode(done, forKey: .done)
+            try c.encode(busy, forKey: .busy)
+            try c.encode(cpu_per_wall, forKey: .cpu_per_wall)
+            try c.encode(tid, forKey: .tid)
+            try c.encode(runqueue_wait, forKey: .runqueue_wait)
+            try c.encode(voluntary_switches_per_s, forKey: .voluntary_switches_per_s)
+            try c.encode(involuntary_switches_per_s, forKey: .involuntary_switches_per_s)
+        }
+    }
+
+    /// The loop thread as /proc reads it (summary: over its whole life).
+    public struct LoopThread: Codable, Sendable, Equatable {
+        public var tid: Int32
+        public var cpu: Double?
+        public var runqueue_wait: Double?
+        public var voluntary_switches_per_s: Double?
+        public var involuntary_switches_per_s: Double?
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tid, forKey: .tid)
+            try c.encode(cpu, forKey: .cpu)
+            try c.encode(runqueue_wait, forKey: .runqueue_wait)
+            try c.encode(voluntary_switches_per_s, forKey: .voluntary_switches_per_s)
+            try c.encode(involuntary_switches_per_s, forKey: .involuntary_switches_per_s)
+        }
+    }
+
+    /// Share of the line's interval (summary: the whole run) the loop was
+    /// late by more than 10, 50 and 100 ms, 0…1.
+    public struct LateShares: Codable, Sendable, Equatable {
+        public var over_10ms: Double
+        public var over_50ms: Double
+        public var over_100ms: Double
     }
 
     public var summary: Bool?
@@ -55,6 +153,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var mode: String
     public var workload: String
     public var job_ms: Double
+    /// Run time p50 of recent completed jobs of the workload and size asked for now (null: none yet, or a mix).
+    public var job_run_p50_ms: Double?
     public var rate: Double
     public var paused: Bool
     /// Live workers.
@@ -63,6 +163,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var lag_ms: Latency
     /// Largest lag in the last second, counting a stall in progress.
     public var lag_recent_max_ms: Double
+    public var loop_late_share: LateShares
     public var loop_utilization: Double
     public var requests: Requests
     public var jobs: Jobs
@@ -79,7 +180,10 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     }
 
     public var data: DataPassingFigures
+    /// The queueing model over the line's interval (the summary: the whole run).
+    public var model: Model?
     public var worker_list: [Worker]
+    public var loop_thread: LoopThread
     public var warnings: [String]
     public var events_dropped: UInt64
 
@@ -92,6 +196,7 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         mode = s.settings.mode.rawValue
         workload = s.settings.workloadLabel
         job_ms = s.settings.jobMs
+        job_run_p50_ms = s.queue.runAtAskedSize.count > 0 ? Self.round(s.queue.runAtAskedSize.p50, 3) : nil
         rate = s.settings.rate
         paused = s.settings.paused
         workers = s.liveWorkers
@@ -101,6 +206,9 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
         lag.max = Swift.max(lag.max, Self.round(s.loop.stallMs, 3))
         lag_ms = lag
         lag_recent_max_ms = Self.round(s.loop.lagRecentMaxMs, 3)
+        loop_late_share = LateShares(over_10ms: Self.round(scope.lateShare.over10ms, 4),
+                                     over_50ms: Self.round(scope.lateShare.over50ms, 4),
+                                     over_100ms: Self.round(scope.lateShare.over100ms, 4))
         loop_utilization = Self.round(scope.utilization, 4)
         requests = Requests(completed: scope.requestsCompleted, completed_total: s.loop.requestsCompleted,
                             latency_ms: Self.latency(scope.requestLatency))
@@ -108,15 +216,28 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
                     completed: s.jobs.completed, failed: s.jobs.failed, cancelled: s.jobs.cancelled,
                     rejected: s.jobs.rejected)
         queue = Queue(depth: s.queue.depth, loop_depth: s.queue.loopDepth, capacity: s.queue.capacity,
-                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run))
+                      wait_ms: Self.latency(scope.wait), run_ms: Self.latency(scope.run),
+                      pickup_ms: Self.latency(scope.pickup), oldest_wait_ms: Self.round(s.queue.oldestWaitMs, 3))
         data = DataPassingFigures(
             passing: s.settings.passing.rawValue, input_kb: s.settings.inputKB, jobs: scope.data.jobs,
             copy_bytes_per_job: Self.round(scope.data.copiedBytesPerJob, 1), copy_ms: Self.latency(scope.data.copy),
             alloc_bytes_per_job: scope.data.jobs > 0 ? Self.round(Double(scope.data.allocatedBytes) / Double(scope.data.jobs), 1) : 0)
-        worker_list = s.workers.map {
-            Worker(id: $0.id, name: $0.name, state: $0.state.description, job: $0.currentJob?.id,
-                   done: $0.jobsDone, busy: Self.round($0.busy, 3), cpu_per_wall: Self.round($0.cpuPerWall, 3))
+        model = scope.model.map(Model.init)
+        // Interval lines: the last ~1 s; the summary: each thread's whole life.
+        worker_list = s.workers.map { w in
+            let sched = summary ? w.schedTotal : w.sched
+            return Worker(id: w.id, name: w.name, state: w.state.description, job: w.currentJob?.id,
+                          done: w.jobsDone, busy: Self.round(summary ? w.busyTotal : w.busy, 3),
+                          cpu_per_wall: Self.round(summary ? w.cpuPerWallTotal : w.cpuPerWall, 3),
+                          tid: w.tid, runqueue_wait: sched?.runqueueWait.map { Self.round($0, 4) },
+                          voluntary_switches_per_s: sched.map { Self.round($0.voluntarySwitchesPerSecond, 1) },
+                          involuntary_switches_per_s: sched.map { Self.round($0.involuntarySwitchesPerSecond, 1) })
         }
+        let loopSched = summary ? s.loop.threadTotal : s.loop.thread
+        loop_thread = LoopThread(tid: s.loop.tid, cpu: loopSched.map { Self.round($0.cpu, 4) },
+                                 runqueue_wait: loopSched?.runqueueWait.map { Self.round($0, 4) },
+                                 voluntary_switches_per_s: loopSched.map { Self.round($0.voluntarySwitchesPerSecond, 1) },
+                                 involuntary_switches_per_s: loopSched.map { Self.round($0.involuntarySwitchesPerSecond, 1) })
         warnings = s.warnings.map { "\($0.rule): \($0.message)" }
         events_dropped = s.eventsDropped + s.samplesDropped
     }
@@ -178,6 +299,8 @@ public struct HeadlessRunner {
             }
             if finished { break }
         }
+        // The summary's per-thread figures from a read of /proc made now, not up to a period ago.
+        engine.readThreadsNow()
         let summary = HeadlessReport(engine.snapshot(), summary: true)
         write(summary.jsonLine())
         return summary

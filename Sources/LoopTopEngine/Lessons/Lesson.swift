@@ -118,7 +118,7 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
         "wait_p50": "job wait in queue p50, ms", "wait_p99": "job wait p99, ms",
         "run_p50": "job run time p50, ms", "run_p99": "job run time p99, ms",
         "handback_p50": "offloaded result's trip back to the loop p50, ms",
-        "overhead_ratio": "(wait p50 + hand-back p50) / run p50",
+        "overhead_ratio": "the trip's own cost over the work: (pick-up p50 + hand-back p50) / run p50, where pick-up is submit → start on an idle worker (no queue wait); 0 without trips (blocking)",
         "copy_ms_p50": "time to copy a job's input p50, ms", "copy_bytes": "bytes copied per job",
         "jobs_per_s": "jobs finished per second", "completed": "jobs completed", "failed": "jobs failed",
         "cancelled": "jobs cancelled", "rejected": "jobs rejected", "queued": "jobs queued now",
@@ -173,13 +173,13 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
     public static func figures(of s: Snapshot, countsAtSettle: JobCounts) -> [String: Double] {
         let t = s.total
         let busyWorkers = s.workers.filter { $0.state.isLive && $0.busy > 0.05 }
-        let handback = s.loop.handback.p50
+        let handback = t.handback.count > 0 ? t.handback.p50 : s.loop.handback.p50
         return [
             "lag_p50": t.lag.p50, "lag_p99": t.lag.p99, "lag_max": max(t.lag.max, s.loop.stallMs),
             "request_p50": t.requestLatency.p50, "request_p99": t.requestLatency.p99,
             "loop_busy": t.utilization, "wait_p50": t.wait.p50, "wait_p99": t.wait.p99,
             "run_p50": t.run.p50, "run_p99": t.run.p99, "handback_p50": handback,
-            "overhead_ratio": t.run.p50 > 0 ? (t.wait.p50 + handback) / t.run.p50 : 0,
+            "overhead_ratio": t.overheadRatio,
             "copy_ms_p50": t.data.copy.p50, "copy_bytes": t.data.copiedBytesPerJob,
             "jobs_per_s": t.seconds > 0 ? Double(t.run.count) / t.seconds : 0,
             "completed": Double(s.jobs.completed - min(s.jobs.completed, countsAtSettle.completed)),

@@ -80,6 +80,8 @@ final class EventLoop: @unchecked Sendable {
     private var rng = SplitMix64(seed: 0x100F_70B)
     private var requestIterations = 1
     private var inputs = InputSource()
+    /// Learns job sizes from the jobs this loop sees end (loop thread only).
+    private var sizer = JobSizer()
     /// Offloaded arrivals of this iteration, handed to the pool together.
     private var outgoing: [Job] = []
     /// Benchmark ping-pong in progress (loop thread only).
@@ -96,8 +98,14 @@ final class EventLoop: @unchecked Sendable {
     static let requestBacklogLimit = 100_000
     let requestsShed = Atomic<UInt64>(0)
 
-    init(clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
+    /// Where the loop thread registers itself for /proc figures.
+    let watch: ThreadWatch
+    /// The loop thread's kernel id, once it runs (0 before).
+    let tid = Atomic<Int32>(0)
+
+    init(watch: ThreadWatch = ThreadWatch(periodSeconds: 0), clock: any EngineClock, pool: WorkerPool, samples: EventRing<LoopSample>, events: EventRing<EngineEvent>,
          settings: SettingsBox, jobIDs: JobIDs) {
+        self.watch = watch
         self.clock = clock
         self.pool = pool
         self.samples = samples
@@ -172,6 +180,10 @@ final class EventLoop: @unchecked Sendable {
     // MARK: The loop thread
 
     private func run() {
+        let me = currentTID()
+        tid.store(me, ordering: .relaxed)
+        watch.register(tid: me)
+        defer { watch.finish(tid: me) }
         let start = clock.now()
         current = settings.value
         requestIterations = catalog.spinIterations(forMicros: current.requestMicros)
@@ -210,6 +222,7 @@ final class EventLoop: @unchecked Sendable {
                     continue
                 }
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
+                learn(from: completion.record, place: .worker)
                 if let buffer = completion.returned { inputs.giveBack(buffer) }
             }
             refreshSettings(now: wokeAt)
@@ -263,6 +276,8 @@ final class EventLoop: @unchecked Sendable {
         if version != catalogVersion {
             catalogVersion = version
             catalog = settings.catalog
+            // A reloaded spec may give a name new parameters: learn anew.
+            sizer = JobSizer()
         }
         guard latest != current else { return }
         let old = current
@@ -362,7 +377,8 @@ final class EventLoop: @unchecked Sendable {
         }
         guard let workload = catalog.workload(named: name) else { return }
         let id = jobIDs.next()
-        let units = fixedUnits ?? catalog.units(for: workload.name, ms: ms)
+        let place: JobPlace = current.mode == .offloaded ? .worker : .loop
+        let units = fixedUnits ?? sizer.units(for: workload.name, ms: ms, place: place, catalog: catalog)
         let shownMs = fixedUnits.map { Double($0) * (catalog.entry(named: name)?.nanosPerUnit ?? 0) / 1e6 } ?? ms
         let job = Job(id: id, workload: workload, units: units, targetMs: shownMs,
                       submittedAt: time, mode: current.mode)
@@ -447,8 +463,10 @@ final class EventLoop: @unchecked Sendable {
                                 targetMs: job.targetMs, startedAt: startedAt)
             }
             if job.mode == .blocking {
+                let cpuBefore = selfCPUNanos()
                 let (outcome, reason) = runToEnd(job, context: JobContext(flag: flags))
-                finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason)
+                finishLoopJob(job, startedAt: startedAt, outcome: outcome, reason: reason,
+                              cpuNanos: selfCPUNanos() &- cpuBefore)
                 return
             }
             chunked = (job, job.workload.makeRun(units: job.units, seed: job.id), startedAt, 0)
@@ -477,13 +495,18 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?) {
+    private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?,
+                               cpuNanos: UInt64 = 0) {
         let finishedAt = clock.now()
         pool.state.withLock { $0.counts.finish(outcome) }
         currentJob.withLock { $0 = nil }
-        let record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
+        var record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
                                workerID: nil, submittedAt: job.submittedAt, startedAt: startedAt,
                                finishedAt: finishedAt, reason: reason)
+        record.units = job.units
+        record.targetMs = job.targetMs
+        record.cpuNanos = cpuNanos
+        learn(from: record, place: .loop)
         events.push(EngineEvent(time: finishedAt, kind: .jobFinished, job: record))
         // A job that held the loop far past the probe interval gets named.
         let held = finishedAt &- startedAt
@@ -495,6 +518,13 @@ final class EventLoop: @unchecked Sendable {
                 message: "loop blocked \(formatMs(held)) by job #\(job.id) \(job.workload.name); "
                     + "\(pendingRequests.count) requests waited"))
         }
+    }
+
+    /// Completed jobs whose CPU time was measured teach the sizer.
+    private func learn(from record: JobRecord, place: JobPlace) {
+        guard record.outcome == .completed, record.cpuNanos > 0 else { return }
+        sizer.learn(workload: record.workload, place: place, targetMs: record.targetMs, units: record.units,
+                    cpuNanos: record.cpuNanos)
     }
 
     private func shutDownJobs() {

@@ -54,6 +54,21 @@ struct TimedWindow {
 
     var count: Int { times.count - start }
 
+    /// Mean and standard deviation of the values, in ms.
+    func meanAndDeviationMs() -> (mean: Double, deviation: Double) {
+        guard count > 0 else { return (0, 0) }
+        var sum = 0.0
+        var squares = 0.0
+        for i in start..<times.count {
+            let v = Double(values[i]) / 1e6
+            sum += v
+            squares += v * v
+        }
+        let n = Double(count)
+        let mean = sum / n
+        return (mean, n > 1 ? (Swift.max(0, squares / n - mean * mean)).squareRoot() : 0)
+    }
+
     func max(since time: UInt64) -> UInt64 {
         var best: UInt64 = 0
         var i = times.count - 1
@@ -62,6 +77,21 @@ struct TimedWindow {
             i -= 1
         }
         return best
+    }
+
+    /// Late time past each threshold of the lag samples in the window (each
+    /// value a lag, at the time its timer fired), counted from `notBefore` on.
+    func lateNanos(notBefore: UInt64) -> LateNanos {
+        var late = LateNanos()
+        var i = start
+        while i < times.count {
+            // Samples under the smallest threshold add nothing: skip the arithmetic.
+            if values[i] > LateNanos.thresholds.0 {
+                late = late + LateNanos.of(lag: values[i], firedAt: times[i], notBefore: notBefore)
+            }
+            i += 1
+        }
+        return late
     }
 
     /// p50 / p99 / max of the window, exactly (the window is small).
@@ -104,18 +134,26 @@ struct LatencyHistogram {
 struct ScopeFigures {
     var start: UInt64
     var busyAtStart: UInt64
+    /// Jobs offered before this scope began: arrivals in the scope are the
+    /// difference (the queueing model's λ).
+    var submittedAtStart: UInt64
     var lag = LatencyHistogram()
     var requests = LatencyHistogram()
     var wait = LatencyHistogram()
     var run = LatencyHistogram()
     var copy = LatencyHistogram()
+    var pickup = LatencyHistogram()
+    var handback = LatencyHistogram()
     var inputJobs: UInt64 = 0
     var copiedBytes: UInt64 = 0
     var allocatedBytes: UInt64 = 0
+    /// Time the loop was late past each threshold, from lag samples that fired in this scope.
+    var late = LateNanos()
 
     mutating func absorb(_ job: JobRecord) {
         wait.record(nanos: job.waitNanos)
         run.record(nanos: job.runNanos)
+        if let p = job.pickupNanos { pickup.record(nanos: p) }
         guard job.inputBytes > 0 else { return }
         inputJobs += 1
         copiedBytes += UInt64(job.copiedBytes)
@@ -123,21 +161,38 @@ struct ScopeFigures {
         if job.copiedBytes > 0 { copy.record(nanos: job.copyNanos) }
     }
 
-    init(start: UInt64, busy: UInt64) {
+    init(start: UInt64, busy: UInt64, submitted: UInt64 = 0) {
         self.start = start
         busyAtStart = busy
+        submittedAtStart = submitted
     }
 
-    func figures(now: UInt64, busy: UInt64) -> IntervalFigures {
+    /// The queueing model over this scope (see ``QueueModel``).
+    func model(now: UInt64, submitted: UInt64, mode: Mode, liveWorkers: Int, cores: Int,
+               cpuPerWall: Double) -> QueueModel? {
+        let finished = run.histogram.totalCount
+        return QueueModel.measured(
+            offered: submitted &- submittedAtStart, seconds: Double(now &- start) / 1e9,
+            runMeanMs: finished > 0 ? run.histogram.mean / 1000 : 0,
+            runStdMs: finished > 1 ? run.histogram.stdDeviation / 1000 : 0,
+            finished: finished, waitMeanMs: wait.histogram.totalCount > 0 ? wait.histogram.mean / 1000 : 0,
+            mode: mode, liveWorkers: liveWorkers, cores: cores, cpuPerWall: cpuPerWall)
+    }
+
+    /// `lateInProgress`: late time of a stall still going on that belongs to this scope.
+    func figures(now: UInt64, busy: UInt64, lateInProgress: LateNanos = LateNanos()) -> IntervalFigures {
         let span = now &- start
         var figures = IntervalFigures()
         figures.seconds = Double(span) / 1e9
+        figures.lateShare = (late + lateInProgress).share(of: span)
         figures.lag = lag.summary
         figures.requestLatency = requests.summary
         figures.requestsCompleted = requests.histogram.totalCount
         figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
         figures.wait = wait.summary
         figures.run = run.summary
+        figures.pickup = pickup.summary
+        figures.handback = handback.summary
         figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summary,
                                    allocatedBytes: allocatedBytes)
         return figures
@@ -170,9 +225,14 @@ struct Monitor {
     var waitWindow: TimedWindow
     var runWindow: TimedWindow
     var copyWindow: TimedWindow
+    /// Offloaded jobs that found their worker idle: submit → start.
+    var pickupWindow: TimedWindow
+    /// Recent completed jobs with their asked size, for run-at-asked-size.
+    var sizedJobs: Deque<(at: UInt64, workload: String, askedMs: Double, run: UInt64)> = []
     /// Jobs with inputs in the window: when they ended, and bytes copied.
     var dataJobs: Deque<(at: UInt64, copied: UInt64)> = []
     var busySamples: Deque<(at: UInt64, busy: UInt64, requests: UInt64)> = []
+    var arrivalSamples: Deque<(at: UInt64, submitted: UInt64)> = []
     var lagHistory: Deque<Double> = []
     var utilizationHistory: Deque<Double> = []
     var depthHistory: Deque<Double> = []
@@ -185,6 +245,10 @@ struct Monitor {
     var lastRejected: UInt64 = 0
     var rejectedReportedAt: UInt64 = 0
     var lagSinceLastSnapshot: UInt64 = 0
+    /// The part of a stall still in progress (its probe due at `due`) that
+    /// closed intervals have already reported: when its probe fires, the
+    /// open interval gets only the rest.
+    var stallCredit: (due: UInt64, late: LateNanos)?
 
     init(start: UInt64, windowSeconds: Double, historyLength: Int) {
         window = Nanos.fromSeconds(windowSeconds)
@@ -195,14 +259,16 @@ struct Monitor {
         waitWindow = TimedWindow(span: window)
         runWindow = TimedWindow(span: window)
         copyWindow = TimedWindow(span: window)
+        pickupWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
         lastSnapshotAt = start
     }
 
-    mutating func resetStatistics(now: UInt64, busy: UInt64) {
+    mutating func resetStatistics(now: UInt64, busy: UInt64, submitted: UInt64 = 0) {
+        arrivalSamples.removeAll()
         lagWindow.reset(); requestWindow.reset(); handbackWindow.reset(); waitWindow.reset(); runWindow.reset()
-        copyWindow.reset(); dataJobs.removeAll()
+        copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll(); sizedJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for id in tracks.keys {
@@ -212,8 +278,17 @@ struct Monitor {
             tracks[id]!.run.reset()
             tracks[id]!.runWindow.reset()
         }
-        interval = ScopeFigures(start: now, busy: busy)
-        total = ScopeFigures(start: now, busy: busy)
+        interval = ScopeFigures(start: now, busy: busy, submitted: submitted)
+        total = ScopeFigures(start: now, busy: busy, submitted: submitted)
+        stallCredit = nil
+    }
+
+    /// Keeps (time, jobs submitted so far) over the recent window, for the
+    /// arrival rate of the recent-window queueing model.
+    static func pushArrival(_ samples: inout Deque<(at: UInt64, submitted: UInt64)>, at now: UInt64,
+                            submitted: UInt64, span: UInt64) {
+        samples.append((now, submitted))
+        while samples.count > 2, let first = samples.first, now &- first.at > span { samples.removeFirst() }
     }
 
     mutating func absorb(_ sample: LoopSample) {
@@ -223,12 +298,24 @@ struct Monitor {
             interval.lag.record(nanos: sample.value)
             total.lag.record(nanos: sample.value)
             lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
+            if sample.value > LateNanos.thresholds.0 {
+                let late = LateNanos.of(lag: sample.value, firedAt: sample.at)
+                total.late = total.late + late
+                var rest = late
+                if let credit = stallCredit, credit.due == sample.at &- sample.value {
+                    rest = late - credit.late
+                    stallCredit = nil
+                }
+                interval.late = interval.late + rest
+            }
         case .request:
             requestWindow.add(sample.value, at: sample.at)
             interval.requests.record(nanos: sample.value)
             total.requests.record(nanos: sample.value)
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
+            interval.handback.record(nanos: sample.value)
+            total.handback.record(nanos: sample.value)
         }
     }
 
@@ -236,6 +323,11 @@ struct Monitor {
         if event.kind == .jobFinished, let job = event.job {
             waitWindow.add(job.waitNanos, at: job.finishedAt)
             runWindow.add(job.runNanos, at: job.finishedAt)
+            if let p = job.pickupNanos { pickupWindow.add(p, at: job.finishedAt) }
+            if job.outcome == .completed {
+                sizedJobs.append((job.finishedAt, job.workload, job.targetMs, job.runNanos))
+                if sizedJobs.count > 4_096 { sizedJobs.removeFirst() }
+            }
             interval.absorb(job)
             total.absorb(job)
             if job.inputBytes > 0 {
@@ -262,8 +354,51 @@ struct Monitor {
     }
 
     mutating func appendLog(_ event: EngineEvent) {
+        // "worker 3 spawned" then "worker 3 online" are one story: the line
+        // becomes "worker 3 online (ready in 0.21 ms)".
+        if event.kind == .workerReady, let id = event.workerID,
+           let i = log.lastIndex(where: { $0.kind == .workerSpawned && $0.workerID == id }) {
+            let ready = event.time > log[i].time ? event.time - log[i].time : 0
+            log[i] = EngineEvent(time: event.time, kind: .workerReady, workerID: id,
+                                 message: "worker \(id) online (spawned, ready in \(formatMs(ready)))")
+            return
+        }
         log.append(event)
         if log.count > logLength { log.removeFirst(log.count - logLength) }
+    }
+
+    /// Late shares over the recent window, counting a stall in progress
+    /// (probe due at `probeDue`, `stall` ns ago). The window starts at most
+    /// `window` ago, and not before the run (or the last reset) began.
+    func lateShare(now: UInt64, stall: UInt64) -> LateShare {
+        let origin = Swift.max(total.start, now > window ? now - window : 0)
+        var late = lagWindow.lateNanos(notBefore: origin)
+        if stall > 0 { late = late + LateNanos.of(lag: stall, firedAt: now, notBefore: origin) }
+        return late.share(of: now &- origin)
+    }
+
+    /// Closes the interval's late figures: returns the in-progress stall's
+    /// late time not yet reported, and remembers it as reported.
+    mutating func lateInProgressForInterval(now: UInt64, probeDue: UInt64, stall: UInt64) -> (interval: LateNanos, total: LateNanos) {
+        guard stall > 0 else {
+            stallCredit = nil
+            return (LateNanos(), LateNanos())
+        }
+        let sofar = LateNanos.of(lag: stall, firedAt: now)
+        let reported = stallCredit.flatMap { $0.due == probeDue ? $0.late : nil } ?? LateNanos()
+        stallCredit = (probeDue, sofar)
+        return (sofar - reported, sofar)
+    }
+
+    /// Run times of recent completed jobs of `workload` asked at `askedMs`.
+    mutating func runAt(workload: String, askedMs: Double, now: UInt64) -> LatencySummary {
+        let cutoff = now > window ? now - window : 0
+        while let first = sizedJobs.first, first.at < cutoff { sizedJobs.removeFirst() }
+        var matching = TimedWindow(span: window)
+        for job in sizedJobs where job.workload == workload && abs(job.askedMs - askedMs) <= askedMs * 1e-9 {
+            matching.add(job.run, at: job.at)
+        }
+        return matching.summary()
     }
 
     /// Input hand-over figures over the recent window.
@@ -286,4 +421,20 @@ extension Deque {
     /// than going through `Array(_:)`, which writes a zero count into the
     /// shared empty-array storage: harmless, but a race to ThreadSanitizer.
     var asArray: [Element] { isEmpty ? [] : Array(self) }
+}
+
+extension QueueModel {
+    /// The model over the recent window: arrivals from the submitted-count
+    /// samples, service and wait from the jobs that finished in the window.
+    static func recent(runWindow: TimedWindow, waitWindow: TimedWindow,
+                       arrivals: Deque<(at: UInt64, submitted: UInt64)>, now: UInt64, submitted: UInt64,
+                       mode: Mode, liveWorkers: Int, cores: Int, cpuPerWall: Double) -> QueueModel? {
+        guard let first = arrivals.first, now > first.at else { return nil }
+        let run = runWindow.meanAndDeviationMs()
+        let wait = waitWindow.meanAndDeviationMs()
+        return measured(offered: submitted &- first.submitted, seconds: Double(now - first.at) / 1e9,
+                        runMeanMs: run.mean, runStdMs: run.deviation, finished: UInt64(runWindow.count),
+                        waitMeanMs: wait.mean, mode: mode, liveWorkers: liveWorkers, cores: cores,
+                        cpuPerWall: cpuPerWall)
+    }
 }

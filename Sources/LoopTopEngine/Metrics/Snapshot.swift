@@ -25,6 +25,9 @@ public struct LoopSnapshot: Sendable, Equatable {
     public var lagRecentMaxMs = 0.0
     /// How overdue the probe is right now (0 unless the loop is blocked).
     public var stallMs = 0.0
+    /// Share of wall time the loop was late by more than 10, 50 and 100 ms,
+    /// over the recent window, counting a stall in progress.
+    public var lateShare = LateShare.zero
     /// Share of wall time the loop was busy, 0…1, over the recent window.
     public var utilization = 0.0
     /// Requests served per second over the recent window.
@@ -43,6 +46,12 @@ public struct LoopSnapshot: Sendable, Equatable {
     public var currentJobProgress: Double?
     /// Offloaded results' trip back (worker done → loop callback), recent window.
     public var handback = LatencySummary.empty
+    /// The loop thread's kernel id (0 before it ran).
+    public var tid: Int32 = 0
+    /// The loop thread as /proc reads over the last ~1 s (nil until first read).
+    public var thread: TaskRates?
+    /// The same over the loop thread's whole life.
+    public var threadTotal: TaskRates?
     /// Recent history, one value per snapshot, oldest first: max lag (ms).
     public var lagHistory: [Double] = []
     /// Recent history, one value per snapshot, oldest first: utilization (0…1).
@@ -61,12 +70,41 @@ public struct QueueSnapshot: Sendable, Equatable {
     public var wait = LatencySummary.empty
     /// Time from start to end, recent window.
     public var run = LatencySummary.empty
+    /// The trip out, apart from queue wait: submit → start of offloaded jobs
+    /// that found their worker idle, recent window. With the loop's
+    /// hand-back (finish → the loop sees it) it is the whole hand-off.
+    public var pickup = LatencySummary.empty
+    /// Run time of recent completed jobs of the workload and size asked for
+    /// now (recent window; empty with a mix): the measured size to show
+    /// beside the asked one.
+    public var runAtAskedSize = LatencySummary.empty
+    /// What the workers' queue holds, by workload and asked size, in queue
+    /// order of first appearance: after `[`, jobs of the old size still wait.
+    public var queuedSizes: [QueuedSize] = []
+    /// How long the oldest queued job has waited so far, ms (0: none queued):
+    /// jobs that never start are in no wait percentile.
+    public var oldestWaitMs = 0.0
     /// Input hand-over over the recent window.
     public var data = DataFigures()
     /// Jobs that ended per second, recent window.
     public var completedPerSecond = 0.0
     /// Recent history of `depth + loopDepth`, one value per snapshot.
     public var depthHistory: [Double] = []
+    /// The queueing model over the recent window: predicted against measured wait.
+    public var model: QueueModel?
+}
+
+/// Jobs waiting in the queue of one workload and asked size.
+public struct QueuedSize: Sendable, Equatable, Codable {
+    public var workload: String
+    public var askedMs: Double
+    public var count: Int
+
+    public init(workload: String, askedMs: Double, count: Int) {
+        self.workload = workload
+        self.askedMs = askedMs
+        self.count = count
+    }
 }
 
 /// One worker as one frame shows it.
@@ -100,6 +138,15 @@ public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
     public var activity: [Double]
     /// Its last jobs, newest last (filled for the worker asked for in detail).
     public var recentJobs: [JobRecord]
+    /// The thread as /proc/self/task/TID reads over the last ~1 s: CPU,
+    /// run-queue wait share, switches per second (nil until first read).
+    public var sched: TaskRates? = nil
+    /// The same over the thread's whole life (cumulative counters / lifetime).
+    public var schedTotal: TaskRates? = nil
+    /// Share of its life since it was ready spent running jobs, 0…1.
+    public var busyTotal = 0.0
+    /// CPU time over busy wall time, over its whole life.
+    public var cpuPerWallTotal = 0.0
     /// Run-time distribution (filled for the worker asked for in detail).
     public var runHistogram: [HistogramBar]
     public var run: LatencySummary
@@ -161,11 +208,26 @@ public struct IntervalFigures: Sendable, Equatable {
     public var seconds = 0.0
     public var data = DataFigures()
     public var lag = LatencySummary.empty
+    /// Share of this span the loop was late by more than 10, 50, 100 ms.
+    public var lateShare = LateShare.zero
     public var requestLatency = LatencySummary.empty
     public var requestsCompleted: UInt64 = 0
     public var utilization = 0.0
     public var wait = LatencySummary.empty
     public var run = LatencySummary.empty
+    /// What queueing theory predicts over this span, beside what was measured.
+    public var model: QueueModel?
+    /// Submit → start of offloaded jobs that found their worker idle.
+    public var pickup = LatencySummary.empty
+    /// Offloaded results' trip back: finish → the loop sees it.
+    public var handback = LatencySummary.empty
+
+    /// The trip's own cost over the run time, p50s: (pick-up + hand-back) /
+    /// run. 0 without trips (blocking and chunked jobs make none).
+    public var overheadRatio: Double {
+        guard pickup.count > 0, handback.count > 0, run.p50 > 0 else { return 0 }
+        return (pickup.p50 + handback.p50) / run.p50
+    }
 }
 
 /// A warning with its rule's name and a sentence about this moment.

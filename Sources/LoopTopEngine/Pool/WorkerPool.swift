@@ -96,10 +96,14 @@ final class WorkerPool: @unchecked Sendable {
     /// an idle pool pays it once per idle spell. 0 sleeps at once.
     let spinNanos: UInt64
 
-    init(capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
+    /// Where each worker thread registers itself for /proc figures.
+    let watch: ThreadWatch
+
+    init(watch: ThreadWatch = ThreadWatch(periodSeconds: 0), capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
          recordJobEvents: Bool = true, spinMicros: Double = 20,
          onCompletion: @escaping @Sendable (JobCompletion) -> Void) {
         spinNanos = Nanos.fromMs(spinMicros / 1000)
+        self.watch = watch
         state = ConditionMutex(PoolState(capacity: max(1, capacity)))
         self.clock = clock
         self.events = events
@@ -321,7 +325,8 @@ final class WorkerPool: @unchecked Sendable {
     // MARK: The worker thread
 
     private enum Next {
-        case run(Job, JobFlags)
+        /// With whether the worker was idle when the job was submitted.
+        case run(Job, JobFlags, idleAtSubmit: Bool)
         case stop(fault: Bool)
         /// The queue is empty: look again for a moment before sleeping.
         case spin(JobFlags)
@@ -329,10 +334,14 @@ final class WorkerPool: @unchecked Sendable {
 
     private func workerMain(id: Int) {
         let tid = currentTID()
+        watch.register(tid: tid)
         var finished: (record: JobRecord, busy: UInt64)?
         let readyAt = clock.now()
         var announcedReady = false
         var spun = false
+        // When this worker last became free to take a job: a job submitted
+        // after it found the worker idle, so its wait is the trip alone.
+        var freeSince = readyAt
 
         while true {
             // Read before the lock: the next job's start, should there be one.
@@ -369,7 +378,7 @@ final class WorkerPool: @unchecked Sendable {
                             s.workers[w].current = RunningJob(
                                 id: job.id, workload: job.workload.name, mode: job.mode,
                                 targetMs: job.targetMs, startedAt: waited ? clock.now() : lockedAt)
-                            return .run(job, s.workers[w].flags)
+                            return .run(job, s.workers[w].flags, idleAtSubmit: freeSince <= job.submittedAt)
                         }
                         s.workers[w].state = .idle
                         if !spun, spinNanos > 0 { return .spin(s.workers[w].flags) }
@@ -398,9 +407,11 @@ final class WorkerPool: @unchecked Sendable {
             case .stop(let fault):
                 exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated", job: nil)
                 return
-            case .run(let job, let flags):
+            case .run(let job, let flags, let idleAtSubmit):
                 spun = false
-                let record = execute(job, workerID: id, flags: flags)
+                var record = execute(job, workerID: id, flags: flags)
+                if idleAtSubmit, job.mode == .offloaded { record.pickupNanos = record.startedAt &- job.submittedAt }
+                freeSince = record.finishedAt
                 if recordJobEvents {
                     events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
                 }
@@ -420,12 +431,17 @@ final class WorkerPool: @unchecked Sendable {
     /// Runs one job on this thread, unit by unit, checking the flags between units.
     private func execute(_ job: Job, workerID: Int?, flags: JobFlags) -> JobRecord {
         let startedAt = clock.now()
+        let cpuBefore = selfCPUNanos()
         let outcome = runToEnd(job, context: JobContext(flag: flags))
+        let cpu = selfCPUNanos() &- cpuBefore
         let finishedAt = clock.now()
         var record = JobRecord(
             id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome.0,
             workerID: workerID, submittedAt: job.submittedAt, startedAt: startedAt,
             finishedAt: finishedAt, reason: outcome.1)
+        record.units = job.units
+        record.targetMs = job.targetMs
+        record.cpuNanos = cpu
         if let input = job.input {
             record.inputBytes = input.byteCount
             record.copiedBytes = input.copiedBytes
@@ -440,6 +456,7 @@ final class WorkerPool: @unchecked Sendable {
     private func exit(id: Int, fault: Bool, reason: String, job: JobRecord?) {
         let now = clock.now()
         let cpu = selfCPUNanos()
+        watch.finish(tid: currentTID())
         if fault {
             events.push(EngineEvent(time: now, kind: .workerError, workerID: id, job: job,
                                     message: "worker \(id) error: \(reason)"))

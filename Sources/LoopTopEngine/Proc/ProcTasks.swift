@@ -24,6 +24,10 @@ public struct TaskReading: Sendable, Equatable, Codable {
     /// `status`: voluntary_ctxt_switches and nonvoluntary_ctxt_switches.
     public var voluntarySwitches: UInt64
     public var involuntarySwitches: UInt64
+    /// `stat` field 22: when the thread started, in clock ticks since boot
+    /// (nil if the line was cut short). With CLOCK_BOOTTIME it gives the
+    /// thread's age, the span its cumulative counters cover.
+    public var startTicks: UInt64? = nil
 
     public init(tid: Int32, name: String, state: Character, utimeTicks: UInt64, stimeTicks: UInt64,
                 onCPUNanos: UInt64?, runqueueWaitNanos: UInt64?, timeslices: UInt64?,
@@ -63,7 +67,7 @@ public struct TaskReading: Sendable, Equatable, Codable {
     // Character is not Codable; store it as a one-letter string.
     enum CodingKeys: String, CodingKey {
         case tid, name, state, utimeTicks, stimeTicks, onCPUNanos, runqueueWaitNanos, timeslices,
-             voluntarySwitches, involuntarySwitches
+             voluntarySwitches, involuntarySwitches, startTicks
     }
 
     public init(from decoder: any Decoder) throws {
@@ -78,6 +82,7 @@ public struct TaskReading: Sendable, Equatable, Codable {
         timeslices = try c.decodeIfPresent(UInt64.self, forKey: .timeslices)
         voluntarySwitches = try c.decode(UInt64.self, forKey: .voluntarySwitches)
         involuntarySwitches = try c.decode(UInt64.self, forKey: .involuntarySwitches)
+        startTicks = try c.decodeIfPresent(UInt64.self, forKey: .startTicks)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -92,6 +97,7 @@ public struct TaskReading: Sendable, Equatable, Codable {
         try c.encodeIfPresent(timeslices, forKey: .timeslices)
         try c.encode(voluntarySwitches, forKey: .voluntarySwitches)
         try c.encode(involuntarySwitches, forKey: .involuntarySwitches)
+        try c.encodeIfPresent(startTicks, forKey: .startTicks)
     }
 }
 
@@ -148,6 +154,20 @@ public enum ProcTasks {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         return ticks > 0 ? UInt64(ticks) : 100
     }()
+
+    /// Nanoseconds since boot (CLOCK_BOOTTIME), the clock `starttime` counts on.
+    public static func bootNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// A thread's age at `bootNanos`, from its reading's start time; nil if unknown.
+    public static func age(of reading: TaskReading, atBoot bootNanos: UInt64) -> UInt64? {
+        guard let ticks = reading.startTicks else { return nil }
+        let start = ticks &* (1_000_000_000 / clockTicksPerSecond)
+        return bootNanos > start ? bootNanos - start : nil
+    }
 
     /// This process's id.
     public static var selfPID: Int32 { getpid() }
@@ -216,9 +236,12 @@ public enum ProcTasks {
                 slices = UInt64(parts[2])
             }
         }
-        return TaskReading(tid: tid, name: name, state: state, utimeTicks: utime, stimeTicks: stime,
-                           onCPUNanos: onCPU, runqueueWaitNanos: wait, timeslices: slices,
-                           voluntarySwitches: voluntary, involuntarySwitches: involuntary)
+        var reading = TaskReading(tid: tid, name: name, state: state, utimeTicks: utime, stimeTicks: stime,
+                                  onCPUNanos: onCPU, runqueueWaitNanos: wait, timeslices: slices,
+                                  voluntarySwitches: voluntary, involuntarySwitches: involuntary)
+        // rest[19] is field 22, starttime.
+        if rest.count > 19 { reading.startTicks = UInt64(rest[19]) }
+        return reading
     }
 
     /// The CPUs `pid` may run on, from `Cpus_allowed_list` in

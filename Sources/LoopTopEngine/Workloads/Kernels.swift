@@ -62,10 +62,11 @@ public struct MatmulWorkload: Workload {
     public var parameters: String { "n=\(n); unit: \(MatmulRun.rowsPerUnit) rows" }
 
     public init(n: Int = 128) { self.n = max(MatmulRun.rowsPerUnit, n) }
-    public var unitQuantum: Int { (n + MatmulRun.rowsPerUnit - 1) / MatmulRun.rowsPerUnit }
 
-    /// Whole products only, so every product is checked.
-    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { MatmulRun(units: wholeUnits(units), seed: seed, n: n) }
+    /// Any number of units: a job that ends inside a product checks the rows
+    /// it made (Freivalds' check holds row by row), so a job's size is not
+    /// rounded to whole products (issue 11: 20 ms asked, 16 or 24 run).
+    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { MatmulRun(units: units, seed: seed, n: n) }
 }
 
 final class MatmulRun: WorkloadRun {
@@ -104,22 +105,27 @@ final class MatmulRun: WorkloadRun {
         }
         row = end
         if row == n {
-            try verify()
+            try verify(rows: n)
             row = 0
         }
         done += 1
+        if done >= units, row > 0 { try verify(rows: row) }
         return done >= units
     }
 
-    private func verify() throws {
+    /// Freivalds' check of the first `rows` rows of C = A·B: (C·r)ᵢ = (A·(B·r))ᵢ.
+    private func verify(rows: Int) throws {
         var rng = SplitMix64(seed: UInt64(n))
         let r = (0..<n).map { _ in rng.nextUnit() }
         func times(_ m: [Double], _ v: [Double]) -> [Double] {
             (0..<n).map { i in (0..<n).reduce(0.0) { $0 + m[i * n + $1] * v[$1] } }
         }
-        let left = times(c, r)
-        let right = times(a, times(b, r))
-        for i in 0..<n where abs(left[i] - right[i]) > 1e-6 * Double(n) {
+        func times(_ m: [Double], _ v: [Double], rows: Int) -> [Double] {
+            (0..<rows).map { i in (0..<n).reduce(0.0) { $0 + m[i * n + $1] * v[$1] } }
+        }
+        let left = times(c, r, rows: rows)
+        let right = times(a, times(b, r), rows: rows)
+        for i in 0..<rows where abs(left[i] - right[i]) > 1e-6 * Double(n) {
             throw WorkloadError("matmul: Freivalds' check failed at row \(i)")
         }
     }
@@ -366,10 +372,10 @@ public struct BlurWorkload: Workload {
     public var parameters: String { "image \(width)×\(width); unit: \(BlurRun.rowsPerUnit) rows" }
 
     public init(width: Int = 256) { self.width = max(BlurRun.rowsPerUnit, width) }
-    public var unitQuantum: Int { (width + BlurRun.rowsPerUnit - 1) / BlurRun.rowsPerUnit }
 
-    /// Whole images only, so every image's total is checked.
-    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { BlurRun(units: wholeUnits(units), seed: seed, width: width) }
+    /// Any number of units: a job that ends inside an image checks the rows
+    /// it made, so a job's size is not rounded to whole images.
+    public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun { BlurRun(units: units, seed: seed, width: width) }
 }
 
 final class BlurRun: WorkloadRun {
@@ -381,14 +387,27 @@ final class BlurRun: WorkloadRun {
     private let image: [UInt8]
     private var output: [UInt32]
     private let inputTotal: UInt64
+    /// Each input row's sum, to check a partial image.
+    private let rowSums: [UInt64]
 
     init(units: Int, seed: UInt64, width: Int) {
         self.units = max(1, units)
         self.width = width
         var rng = SplitMix64(seed: seed)
-        image = (0..<(width * width)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let pixels = (0..<(width * width)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        image = pixels
         output = [UInt32](repeating: 0, count: width * width)
-        inputTotal = image.reduce(0) { $0 + UInt64($1) }
+        rowSums = (0..<width).map { y in pixels[(y * width)..<((y + 1) * width)].reduce(UInt64(0)) { $0 + UInt64($1) } }
+        inputTotal = rowSums.reduce(0, +)
+    }
+
+    /// The first `rows` output rows must total 3 × (each one's three input rows' sums).
+    private func verify(rows: Int) throws {
+        let w = width
+        var expected: UInt64 = 0
+        for y in 0..<rows { expected += 3 * (rowSums[(y + w - 1) % w] + rowSums[y] + rowSums[(y + 1) % w]) }
+        let total = output[0..<(rows * w)].reduce(UInt64(0)) { $0 + UInt64($1) }
+        guard total == expected else { throw WorkloadError("blur: total of \(rows) rows \(total), expected \(expected)") }
     }
 
     func step(_ context: JobContext) throws -> Bool {
@@ -415,6 +434,7 @@ final class BlurRun: WorkloadRun {
             row = 0
         }
         done += 1
+        if done >= units, row > 0 { try verify(rows: row) }
         return done >= units
     }
 }
