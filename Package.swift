@@ -49,6 +49,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzzing of the file readers (issue #12). A plain build compiles a
+        // stub; .ci/run builds it with -sanitize=fuzzer -DLOOPTOP_FUZZ.
+        .executableTarget(name: "looptop-fuzz", dependencies: ["LoopTopEngine", "LoopTopTUI"], path: "Sources/LoopTopFuzz"),
         .testTarget(name: "LoopTopEngineTests", dependencies: ["LoopTopEngine"]),
         .testTarget(name: "LoopTopTUITests", dependencies: ["LoopTopTUI", "LoopTopEngine"]),
     ],

@@ -36,7 +36,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let reps = runs ?? (quick ? 3 : 5)
-        let log: (String) -> Void = { line in if !json { print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        let log: (String) -> Void = { line in if !json { print(line) } else { writeToStderr(line) } }
         let machine = EngineBench.machine()
         let nodeVersion = Peers.nodeVersion()
         log("looptop bench — \(machine.cores) cores, \(machine.model)\(nodeVersion.map { ", node \($0)" } ?? ", node not installed")")

@@ -47,17 +47,21 @@ struct LessonCommandLine: ParsableCommand {
             throw FileError(message: error.description)
         }
         if !headless, let problem = Dashboard.terminalProblem() {
-            FileHandle.standardError.write(Data("\(problem)\n".utf8))
+            writeToStderr("\(problem)\n")
             throw ExitCode(2)
         }
         let chosenTheme = headless ? Theme.default : try theme.load()
         let engine = loaded.makeEngine(catalog: WorkloadCatalog.calibrated())
         if headless {
             let signals = Signals()
-            let ok = HeadlessLesson().run(loaded, engine: engine, write: { print($0) }, wait: { deadline in
-                signals.wait(untilMonotonic: deadline) == nil
+            let sink = LineSink(fd: STDOUT_FILENO)
+            // A reader that has gone (`| head`) ends the lesson like a signal does.
+            let ok = HeadlessLesson().run(loaded, engine: engine, write: sink.write, wait: { deadline in
+                sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
             })
             engine.stop()
+            if sink.readerGone { return }
+            if let failure = sink.failure { throw FileError(message: "stdout: cannot write: \(failure)") }
             if !ok { throw ExitCode(1) }
             return
         }

@@ -22,7 +22,7 @@ struct Looptop: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as FileError {
-            FileHandle.standardError.write(Data("looptop: \(error.message)\n".utf8))
+            writeToStderr("looptop: \(ConfigError.escaped(error.message))\n")
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
@@ -35,7 +35,7 @@ struct Looptop: ParsableCommand {
             }
             let line = message(for: error)
                 .split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            FileHandle.standardError.write(Data("looptop: \(line)\nSee 'looptop --help'.\n".utf8))
+            writeToStderr("looptop: \(ConfigError.escaped(line))\nSee 'looptop --help'.\n")
             Foundation.exit(2)
         }
     }

@@ -48,8 +48,8 @@ struct Run: ParsableCommand {
     @OptionGroup var theme: ThemeOption
 
     func validate() throws {
-        if let duration, !(duration.isFinite && duration >= 0) {
-            throw ValidationError("--duration must be a number of seconds >= 0, got \(duration)")
+        if let duration, !(duration.isFinite && duration >= 0 && duration <= 31_536_000) {
+            throw ValidationError("--duration must be between 0 and 31536000 seconds (a year), got \(duration)")
         }
         guard interval.isFinite, interval >= 0.01, interval <= 3600 else {
             throw ValidationError("--interval must be between 0.01 and 3600 seconds, got \(interval)")
@@ -68,30 +68,33 @@ struct Run: ParsableCommand {
     }
 
     private func runHeadless() throws {
-        let sink: FileHandle
+        let sink: LineSink
         if let json {
-            guard FileManager.default.createFile(atPath: json, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: json) else {
-                throw ValidationError("--json: cannot write '\(json)'")
+            // Non-blocking: a FIFO with no reader is refused (ENXIO) instead of waited on.
+            let fd = open(json, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644)
+            guard fd >= 0 else {
+                throw ValidationError("--json: cannot write '\(json)': \(String(cString: strerror(errno)))")
             }
-            sink = handle
+            sink = LineSink(fd: fd)
         } else {
-            sink = FileHandle.standardOutput
+            sink = LineSink(fd: STDOUT_FILENO)
         }
         if let record { try Self.checkWritable(record) }
         let engine = try self.engine.makeEngine(windowSeconds: max(interval, 1))
         let recorder = try openRecorder(for: engine)
         let signals = Signals()
         let runner = HeadlessRunner(interval: interval, duration: duration)
-        runner.run(engine: engine, write: { line in
-            sink.write(Data((line + "\n").utf8))
-        }, wait: { deadline in
-            signals.wait(untilMonotonic: deadline) == nil
+        // A reader that has gone (`| head`) ends the run like a signal does.
+        runner.run(engine: engine, write: sink.write, wait: { deadline in
+            sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
         })
         recorder?.finish(engine)
         engine.stop()
-        if json != nil { try? sink.close() }
-        if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+        if json != nil { close(sink.fd) }
+        if let failure = recorder?.failure { writeToStderr("looptop: \(failure)\n") }
+        if let failure = sink.failure {
+            throw FileError(message: "\(json ?? "stdout"): cannot write: \(failure)")
+        }
     }
 
     /// The recorder `--record` asks for, attached before the engine starts
@@ -114,7 +117,7 @@ struct Run: ParsableCommand {
         _ = try self.engine.loadSpec()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
-            FileHandle.standardError.write(Data("\(problem)\n".utf8))
+            writeToStderr("\(problem)\n")
             throw ExitCode(2)
         }
         if let record { try Self.checkWritable(record) }

@@ -37,7 +37,7 @@ struct SpecReloadTests {
         let toml = SpecReload.run(path: path, apply: { _ in Issue.record("applied"); return "" })
         #expect(toml.severity == .critical && toml.message.contains(":2: not valid TOML"), "\(toml.message)")
         let missing = SpecReload.run(path: "/nonexistent/spec.toml", apply: { _ in Issue.record("applied"); return "" })
-        #expect(missing.message == "reload failed, old spec kept: /nonexistent/spec.toml: cannot read the file (does it exist?)")
+        #expect(missing.message == "reload failed, old spec kept: /nonexistent/spec.toml: cannot read the file: it does not exist")
         let none = SpecReload.run(path: nil, apply: { _ in Issue.record("applied"); return "" })
         #expect(none.severity == .warn && none.message.contains("--spec"))
     }

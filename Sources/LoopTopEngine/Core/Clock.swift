@@ -40,6 +40,17 @@ public final class ManualClock: EngineClock {
 /// Nanoseconds in the units people read.
 public enum Nanos {
     public static func ms(_ ns: UInt64) -> Double { Double(ns) / 1_000_000 }
-    public static func fromMs(_ ms: Double) -> UInt64 { ms <= 0 ? 0 : UInt64(ms * 1_000_000) }
-    public static func fromSeconds(_ s: Double) -> UInt64 { s <= 0 ? 0 : UInt64(s * 1_000_000_000) }
+    public static func fromMs(_ ms: Double) -> UInt64 {
+        guard ms > 0 else { return 0 }
+        return ms >= foreverSeconds * 1_000 ? forever : UInt64(ms * 1_000_000)
+    }
+    /// Clamped to ``forever`` (and NaN to 0): converting an absurd figure
+    /// from a flag or a file must not trap (issue #12).
+    public static func fromSeconds(_ s: Double) -> UInt64 {
+        guard s > 0 else { return 0 }
+        return s >= foreverSeconds ? forever : UInt64(s * 1_000_000_000)
+    }
+    /// About 100 years: far beyond any run, yet adding two never overflows.
+    public static let forever: UInt64 = 3_153_600_000 * 1_000_000_000
+    static let foreverSeconds = 3_153_600_000.0
 }

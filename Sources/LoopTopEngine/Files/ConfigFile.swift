@@ -16,7 +16,34 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
+    /// One line, whatever the file's name or text held: control characters
+    /// (a key's tab or newline, a name's escape) are shown escaped.
+    public var description: String {
+        let file = Self.escaped(self.file), message = Self.escaped(self.message)
+        return line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)"
+    }
+
+    /// `text` with control characters written as escapes (`\t`, `\n`, `\u{1B}`),
+    /// so a message stays one line and cannot drive the terminal.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// C0 and C1 controls and DEL, plus the line and paragraph separators.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
 }
 
 /// A TOML value copied out of TOMLKit into a Sendable tree (TOMLKit's own
@@ -156,14 +183,53 @@ public struct ConfigTable: Sendable, Equatable {
 /// TOMLKit keeps no positions after a successful parse, so the line is found
 /// from the raw text: the `[table]` / `[[array]]` headers are followed, then
 /// the `key =` line inside the right one. Keys in inline tables fall back to
-/// the line of their table.
+/// the line of their table. The text is indexed once, so finding a line is a
+/// lookup: a file of many keys (up to ``TextFile/maxBytes``) stays quick.
 public struct ConfigSource: Sendable, Equatable {
     public let name: String
-    let lines: [String]
+
+    /// A run of lines under one header (the first is the root, before any).
+    struct Section: Sendable, Equatable {
+        /// The header's name with brackets and comment removed ("" for the root).
+        let header: String
+        /// How many `[[header]]` with this name came before, counting this one (from 0).
+        let arrayOccurrence: Int?
+        /// 1-based; 0 for the root.
+        let line: Int
+        /// The first line of each `key =` in this section.
+        var keys: [String: Int] = [:]
+    }
+
+    let sections: [Section]
+    /// Indices into `sections` by header name, in file order.
+    let sectionsByHeader: [String: [Int]]
+    let isEmpty: Bool
 
     init(name: String, text: String) {
         self.name = name
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        isEmpty = lines.isEmpty
+        var sections = [Section(header: "", arrayOccurrence: nil, line: 0)]
+        var seen: [String: Int] = [:]
+        for (number, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("[") {
+                let isArray = line.hasPrefix("[[")
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    .split(separator: "#").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")) } ?? ""
+                if isArray { seen[name, default: -1] += 1 }
+                sections.append(Section(header: name, arrayOccurrence: seen[name], line: number + 1))
+                continue
+            }
+            guard line.contains("=") else { continue }
+            let bare = line.split(separator: "=", maxSplits: 1).first?
+                .trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")) ?? ""
+            if sections[sections.count - 1].keys[bare] == nil { sections[sections.count - 1].keys[bare] = number + 1 }
+        }
+        var byHeader: [String: [Int]] = [:]
+        for (index, section) in sections.enumerated() { byHeader[section.header, default: []].append(index) }
+        self.sections = sections
+        sectionsByHeader = byHeader
     }
 
     func line(of path: [ConfigPathStep]) -> Int {
@@ -185,28 +251,23 @@ public struct ConfigSource: Sendable, Equatable {
             i += 1
         }
         let wantedHeader = headerKeys.joined(separator: ".")
-        var seen: [String: Int] = [:]
-        var current = ""
+        let wantedIndex = arrayIndex[wantedHeader]
         var headerLine = 0
-        var inWanted = wantedHeader.isEmpty
-        for (number, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                let isArray = line.hasPrefix("[[")
-                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-                    .split(separator: "#").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")) } ?? ""
-                current = name
-                if isArray { seen[name, default: -1] += 1 }
-                inWanted = current == wantedHeader && (arrayIndex[wantedHeader].map { $0 == seen[name] } ?? true)
-                if inWanted { headerLine = number + 1 }
-                continue
-            }
-            guard inWanted, let key else { continue }
-            let bare = line.split(separator: "=", maxSplits: 1).first?
-                .trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")) ?? ""
-            if bare == key, line.contains("=") { return number + 1 }
+        var parent: Int?
+        for index in sectionsByHeader[wantedHeader] ?? [] {
+            let section = sections[index]
+            if let wantedIndex, section.arrayOccurrence != wantedIndex { continue }
+            if let key, let line = section.keys[key] { return line }
+            if section.line > 0 { headerLine = section.line }
+            if parent == nil { parent = index }
         }
-        return headerLine > 0 ? headerLine : (lines.isEmpty ? 0 : 1)
+        // A key that is a table of its own is on its first `[wanted.key]`
+        // header after the wanted table's.
+        if let key, let parent,
+           let sub = sectionsByHeader[wantedHeader.isEmpty ? key : wantedHeader + "." + key]?.first(where: { $0 > parent }) {
+            return sections[sub].line
+        }
+        return headerLine > 0 ? headerLine : (isEmpty ? 0 : 1)
     }
 }
 
@@ -214,18 +275,25 @@ public struct ConfigSource: Sendable, Equatable {
 public enum ConfigFile {
     /// Loads and parses the file at `path`.
     public static func load(path: String) throws -> ConfigTable {
-        let name = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 0, message: "cannot read the file (does it exist?)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: name, line: 0, message: "not UTF-8 text; expected a TOML file")
-        }
-        return try parse(text, name: name)
+        let text = try TextFile.read(path: path)
+        return try parse(text, name: (path as NSString).lastPathComponent)
     }
 
     /// Parses `text`; `name` is what messages call the file.
     public static func parse(_ text: String, name: String) throws -> ConfigTable {
+        // Text that did not come from a file (built-in lessons, tests, a
+        // fuzzer) meets the same limit as a file.
+        if text.utf8.count > TextFile.maxBytes {
+            throw ConfigError(file: name, line: 0, message: TextFile.tooBig(text.utf8.count))
+        }
+        // toml++ aborts the process on some malformed text: only text that
+        // passes the guard reaches it (why: TOMLGuard.swift).
+        do {
+            try TOMLGuard.check(text)
+        } catch {
+            throw ConfigError(file: name, line: error.line,
+                              message: "not valid TOML: \(error.message) (column \(error.column))")
+        }
         let source = ConfigSource(name: name, text: text)
         let table: TOMLTable
         do {
@@ -243,7 +311,8 @@ public enum ConfigFile {
         var entries: [(key: String, value: ConfigValue)] = []
         // toml++ keeps keys sorted; restore the file's order from the text so
         // "the first mistake" is the first a reader meets.
-        let keys = table.keys.sorted { source.line(of: path + [.key($0)]) < source.line(of: path + [.key($1)]) }
+        let keys = table.keys.map { (key: $0, line: source.line(of: path + [.key($0)])) }
+            .sorted { $0.line < $1.line }.map(\.key)
         for key in keys {
             guard let value = table[key] else { continue }
             entries.append((key, convert(value.tomlValue, path: path + [.key(key)], source: source)))

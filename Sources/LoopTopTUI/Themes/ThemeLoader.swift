@@ -85,12 +85,9 @@ public enum ThemeLoader {
     /// Reads a theme file; its name is the file's name without `.toml`.
     public static func load(path: String) throws -> Theme {
         let file = (path as NSString).lastPathComponent
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: 0, message: "cannot read the theme file (does it exist?)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: file, line: 0, message: "not UTF-8 text; expected a TOML theme file")
-        }
+        // The one reader of user files: refuses FIFOs, devices, directories
+        // and huge files before reading (issue #12).
+        let text = try TextFile.read(path: path)
         var theme = try parse(text, name: (file as NSString).deletingPathExtension, file: file)
         theme.path = path
         return theme
