@@ -16,7 +16,7 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)               ? help  q quit
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │                                                ││              ▃███    ▃███    ▃███              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
         │                                                ││             ▂████   ▂████   ▂████              │
         │                                                ││           ▁▆█████ ▁▆█████ ▁▆█████              │
         │                                                ││          ▅███████▅███████▅███████              │
@@ -25,11 +25,11 @@ struct DashboardRenderTests {
         │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51 ████████▄▂▂▅▅████████▂▂▃▅▆██████│
-        │   2 idle     —                            —    290  60%     0.98 ██████▅▂▂▅▅████████▂▂▃▅▆███████▆│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55 ███████▅▂▂▅▅▇███████▃▂▂▅▅███████│
-        │   4 starting —                            —      0   0%        —                                 │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
+        │   2 idle     —                            —    290  60%     0.98    —       — ███▇▂▄▆████▄▂▅████▇│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
+        │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
         │                                                                                                  │
@@ -48,11 +48,11 @@ struct DashboardRenderTests {
 
     @Test func blockingWithStallAndBlame100x30() {
         expectScreen(screen("blocking"), """
-         looptop   BLOCKING   primes 200 ms  40 jobs/s  workers 4 (2 cores)                  ? help  q quit
+         looptop   BLOCKING   primes 200 ms (run p50 20 ms)  40 jobs/s  workers 4 (2 cores)  ? help  q quit
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 95 ms  p99 780 ms  max 812 ms          ││ depth 21       ▄█      ▄█      ▄█   rejected 0 │
-        │                    ▇█▅▇██▇▂██▇█ ▇██▅▇          ││              ▃███    ▃███    ▃███              │
-        │                    ████████████▇█████          ││             ▂████   ▂████   ▂████              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
+        │                    ██▆▇██▇▃████▁▇██▆▇          ││             ▂████   ▂████   ▂████              │
         │                    ██████████████████          ││           ▁▆█████ ▁▆█████ ▁▆█████              │
         │                    ██████████████████          ││          ▅███████▅███████▅███████              │
         │  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁██████████████████   812 ms ││ sub 1204  done 1180  fail 0  cancel 10         │
@@ -60,11 +60,11 @@ struct DashboardRenderTests {
         │  BLOCKED 812 ms  by job #1177 primes (200 ms … ││ running 2  queued 12  on loop 9  run p99 24 ms │
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
-        │   1 idle     —                            —    301   0%        — ████████▄▂▂▅▅████████▂▂▃▅▆██████│
-        │   2 idle     —                            —    290   0%        — ██████▅▂▂▅▅████████▂▂▃▅▆███████▆│
-        │   3 idle     —                            —    288   0%        — ███████▅▂▂▅▅▇███████▃▂▂▅▅███████│
-        │   4 idle     —                            —      0   0%        —                                 │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
+        │   1 idle     —                            —    301   0%        —    —       — █████▂▃▆████▅▂▅▇███│
+        │   2 idle     —                            —    290   0%        —    —       — ███▇▂▄▆████▄▂▅████▇│
+        │   3 idle     —                            —    288   0%        —    —       — ████▅▂▅▇████▂▃▆████│
+        │   4 idle     —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
         │                                                                                                  │
@@ -83,11 +83,11 @@ struct DashboardRenderTests {
 
     @Test func compactBlocking40x12() {
         expectScreen(screen("compact"), """
-         BLOCKING  primes 200ms 40/s 4w/2c     ?
-        loop  p99 780 ms max 812 ms busy 99%
+         BLOCKING  primes 200 ms 40/s 4w/2c    ?
+        loop  p99 780 ms max 812 ms >50ms 0%
          BLOCKED 812 ms  by job #1177 primes (2…
         queue 21 done 1180 fail 0 rej 0 canc 10
-        ┌ Workers ─────────────── 1–3 of 4 ↓1 ─┐
+        ┌ Workers ──────────────────────── ↓1 ─┐
         │  ID STATE    JOB        BUSY ACTIVITY│
         │   1 idle     —            0% ██▃██▃▇█│
         │   2 idle     —            0% █▅▅█▆▄██│
@@ -100,10 +100,10 @@ struct DashboardRenderTests {
 
     @Test func wide120x36() {
         expectScreen(screen("wide"), """
-         looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)                                   ? help  q quit
+         looptop   OFFLOADED   csv-parse 20 ms (run p50 20 ms)  40 jobs/s  workers 4 (2 cores)                   ? help  q quit
         ┌ Event loop ─────────────────────────── lag, last minute ─┐┌ Queue ──────────────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms                 ││ depth 12          ▄██        ▄██        ▄██   rejected 0 │
-        │                                                          ││                 ▃████      ▃████      ▃████              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%                    ││                 ▃████      ▃████      ▃████              │
         │                                                          ││               ▂▇█████    ▂▇█████    ▂▇█████              │
         │                                                          ││            ▁▁▆███████  ▁▆███████  ▁▆███████              │
         │                                                          ││          ▁▅██████████▅▅█████████▁▅█████████              │
@@ -112,11 +112,11 @@ struct DashboardRenderTests {
         │ hand-back p50 0.05 ms  p99 0.20 ms                       ││ running 2  queued 12  on loop 0  run p99 24 ms           │
         └──────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                                            │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51   ████████████▅▂▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅██████████│
-        │   2 idle     —                            —    290  60%     0.98   █████████▅▂▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅████████████▅│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55   ███████████▄▂▂▂▃▅▅▆████████████▄▂▂▂▃▅▅▆███████████│
-        │   4 starting —                            —      0   0%        —                                                     │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY                               │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       —  █████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇███████│
+        │   2 idle     —                            —    290  60%     0.98    —       —  ███████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████▆│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       —  █████████▂▂▂▅▅▆█████████▂▂▂▅▅▆████████│
+        │   4 starting —                            —      0   0%        —    —       —                                        │
         │                                                                                                                      │
         │                                                                                                                      │
         │                                                                                                                      │
@@ -135,13 +135,13 @@ struct DashboardRenderTests {
          12:00:47 worker 4 spawned
          12:00:58 mode offloaded
          12:01:05 worker 5 exited (terminated; job #1179 cancelled)
-         + spawn  - terminate  b mode  w workload  [ ] size  { } rate  space pause  z freeze  ↑↓ select  ↵ detail  B burst
+         + spawn  - terminate  b mode  w workload  [ ] size  { } rate  space pause  z freeze  ↑↓ select  ↵ detail  l log  s sor…
         """)
     }
 
     @Test func sixtyFourWorkersScrolledToTheSelection() {
         expectScreen(screen("many"), """
-         looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 64 (2 cores)                                  ? help  q quit
+         looptop   OFFLOADED   csv-parse 20 ms (run p50 20 ms)  40 jobs/s  workers 64 (2 cores)                  ? help  q quit
         ┌ Event loop ─────────────────────────── lag, last minute ─┐┌ Queue ──────────────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms                 ││ depth 12       ▁▃▅▇██     ▁▃▅▇██     ▁▃▅▇██   rejected 0 │
         │                                                          ││          ▁▂▄▄▆███████▂▂▄▆███████▁▂▄▆███████              │
@@ -149,34 +149,34 @@ struct DashboardRenderTests {
         │ busy 12%  requests 200/s  p99 0.90 ms                    ││ wait p99 40 ms  run p50 20 ms  40 done/s                 │
         │ hand-back p50 0.05 ms  p99 0.20 ms                       ││ running 2  queued 12  on loop 0  run p99 24 ms           │
         └──────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────┘
-        ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────── 21–40 of 64 ↓24 ─┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                                            │
-        │  21 idle     —                            —    121  10%     0.03   ▃▂▂▂▄▅▅▆████████████▃▂▂▂▄▅▅▆████████████▃▂▂▂▄▅▅▆██│
-        │  22 running  #2022 csv-parse         2.0 ms    122  90%     0.03   ▂▂▂▂▅▅▅████████████▆▂▂▂▂▅▅▅████████████▆▂▂▂▂▅▅▅███│
-        │  23 running  #2023 csv-parse         3.0 ms    123  90%     0.03   ▂▂▂▄▅▅▆████████████▂▂▂▂▄▅▅▆████████████▂▂▂▂▄▅▅▆███│
-        │  24 idle     —                            —    124  10%     0.03   ▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅████│
-        │  25 running  #2025 csv-parse         5.0 ms    125  90%     0.03   ▂▂▅▅▅▇████████████▂▂▂▂▅▅▅▇████████████▂▂▂▂▅▅▅▇████│
-        │  26 running  #2026 csv-parse         6.0 ms    126  90%     0.03   ▂▃▅▅▆████████████▄▂▂▂▃▅▅▆████████████▄▂▂▂▃▅▅▆█████│
-        │  27 idle     —                            —    127  10%     0.03   ▂▅▅▅▇███████████▇▂▂▂▂▅▅▅▇███████████▇▂▂▂▂▅▅▅▇█████│
-        │  28 running  #2028 csv-parse         8.0 ms    128  90%     0.03   ▄▅▅▆████████████▃▂▂▂▄▅▅▆████████████▃▂▂▂▄▅▅▆██████│
-        │  29 running  #2029 csv-parse         9.0 ms    129  90%     0.03   ▅▅▅████████████▅▂▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅███████│
-        │  30 idle     —                            —    130  10%     0.03   ▅▅▇████████████▂▂▂▂▅▅▅▇████████████▂▂▂▂▅▅▅▇███████│
-        │  31 running  #2031 csv-parse          11 ms    131  90%     0.03   ▅▆████████████▄▂▂▂▃▅▅▆████████████▄▂▂▂▃▅▅▆████████│
-        │  32 running  #2032 csv-parse          12 ms    132  90%     0.03   ▅▇███████████▇▂▂▂▂▅▅▅▇███████████▇▂▂▂▂▅▅▅▇████████│
-        │  33 idle     —                            —    133  10%     0.03   ▆████████████▃▂▂▂▄▅▅▆████████████▃▂▂▂▄▅▅▆█████████│
-        │  34 running  #2034 csv-parse          14 ms    134  90%     0.03   ████████████▆▂▂▂▂▅▅▅████████████▆▂▂▂▂▅▅▅██████████│
-        │  35 running  #2035 csv-parse          15 ms    135  90%     0.03   ████████████▂▂▂▂▄▅▅▆████████████▂▂▂▂▄▅▅▆██████████│
-        │  36 idle     —                            —    136  10%     0.03   ███████████▅▂▂▂▃▅▅▅████████████▅▂▂▂▃▅▅▅███████████│
-        │  37 running  #2037 csv-parse          17 ms    137  90%     0.03   ███████████▂▂▂▂▅▅▅▇████████████▂▂▂▂▅▅▅▇███████████│
-        │  38 running  #2038 csv-parse          18 ms    138  90%     0.03   ██████████▄▂▂▂▃▅▅▆████████████▄▂▂▂▃▅▅▆████████████│
-        │  39 idle     —                            —    139  10%     0.03   █████████▇▂▂▂▂▅▅▅▇███████████▇▂▂▂▂▅▅▅▇███████████▇│
-        │> 40 running  #2040 csv-parse           0 ms    140  90%     0.03   █████████▃▂▂▂▄▅▅▆████████████▃▂▂▂▄▅▅▆████████████▃│
+        ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────────────── ↑20 ↓24 ─┐
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY                               │
+        │  21 idle     —                            —    121  10%     0.03    —       —  ▄▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇█│
+        │  22 running  #2022 csv-parse         2.0 ms    122  90%     0.03    —       —  ▂▂▂▄▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆██│
+        │  23 running  #2023 csv-parse         3.0 ms    123  90%     0.03    —       —  ▂▂▂▅▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██│
+        │  24 idle     —                            —    124  10%     0.03    —       —  ▂▂▃▅▅█████████▄▂▂▃▅▅█████████▄▂▂▃▅▅███│
+        │  25 running  #2025 csv-parse         5.0 ms    125  90%     0.03    —       —  ▂▂▅▅▇█████████▂▂▂▅▅▇█████████▂▂▂▅▅▇███│
+        │  26 running  #2026 csv-parse         6.0 ms    126  90%     0.03    —       —  ▂▃▅▅█████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████│
+        │  27 idle     —                            —    127  10%     0.03    —       —  ▂▅▅▆█████████▂▂▂▅▅▆█████████▂▂▂▅▅▆████│
+        │  28 running  #2028 csv-parse         8.0 ms    128  90%     0.03    —       —  ▃▅▅▇████████▆▂▂▃▅▅▇████████▆▂▂▃▅▅▇████│
+        │  29 running  #2029 csv-parse         9.0 ms    129  90%     0.03    —       —  ▅▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████│
+        │  30 idle     —                            —    130  10%     0.03    —       —  ▅▅▇████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇█████│
+        │  31 running  #2031 csv-parse          11 ms    131  90%     0.03    —       —  ▅▅█████████▄▂▂▄▅▅█████████▄▂▂▄▅▅██████│
+        │  32 running  #2032 csv-parse          12 ms    132  90%     0.03    —       —  ▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██████│
+        │  33 idle     —                            —    133  10%     0.03    —       —  ▅█████████▅▂▂▃▅▅█████████▅▂▂▃▅▅███████│
+        │  34 running  #2034 csv-parse          14 ms    134  90%     0.03    —       —  ▇█████████▂▂▂▅▅▆█████████▂▂▂▅▅▆███████│
+        │  35 running  #2035 csv-parse          15 ms    135  90%     0.03    —       —  █████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████████│
+        │  36 idle     —                            —    136  10%     0.03    —       —  █████████▂▂▂▄▅▆█████████▂▂▂▄▅▆████████│
+        │  37 running  #2037 csv-parse          17 ms    137  90%     0.03    —       —  ████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████│
+        │  38 running  #2038 csv-parse          18 ms    138  90%     0.03    —       —  ████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████████│
+        │  39 idle     —                            —    139  10%     0.03    —       —  ███████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇████████▇│
+        │> 40 running  #2040 csv-parse           0 ms    140  90%     0.03    —       —  ███████▄▂▂▃▅▅█████████▄▂▂▃▅▅█████████▄│
         └──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────┘
          ▲ 64 workers on 2 cores: each gets 0.03 of a core
          12:00:47 worker 4 spawned
          12:00:58 mode offloaded
          12:01:05 worker 5 exited (terminated; job #1179 cancelled)
-         + spawn  - terminate  b mode  w workload  [ ] size  { } rate  space pause  z freeze  ↑↓ select  ↵ detail  B burst
+         + spawn  - terminate  b mode  w workload  [ ] size  { } rate  space pause  z freeze  ↑↓ select  ↵ detail  l log  s sor…
         """)
     }
 
@@ -195,11 +195,12 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)               ? help  q quit
         ┌ Worker 1 · looptop-w1 · tid 4101 ────────────────────────────────────────────────────── running ─┐
         │ state running  job #1181 csv-parse (20 ms)  elapsed 12 ms                                        │
-        │ done 301  failed 0  busy 96%  cpu/wall 0.51  cpu 6.02 s  startup 0.21 ms                         │
-        │ run p50 20 ms  p99 24 ms  max 31 ms  jobs 301                                                    │
+        │ done 301 (since start) failed 0 busy 96% (last 5 s) cpu/wall 0.51 cpu 6.02 s startup 0.21 ms     │
+        │ run p50 20 ms  p99 24 ms  max 31 ms  jobs 301 (last 5 s)                                         │
+        │ cpu wait —                                                                                       │
         │ activity  █████████████████████▆▂▂▂▂▂▂▂▅▅▅▅▅▆█████████████████████▂▂▂▂▂▂▂▅▅▅▅▅▆█████████████████ │
         └──────────────────────────────────────────────────────────────────────────────────────────────────┘
-        ┌ Recent jobs ────────────────────────────── newest first ─┐┌ Run time ────────── jobs per bucket ─┐
+        ┌ Recent jobs ────────────────────────────── newest first ─┐┌ Run time ────────── 126 since start ─┐
         │ JOB     WORKLOAD  OUTCOME       WAIT      RUN      ENDED ││ ≤ 8.0 ms █                         2 │
         │ #1171   csv-parse completed   8.0 ms    23 ms 100 ms ago ││  ≤ 16 ms █████████████            41 │
         │ #1170   csv-parse completed   4.0 ms    25 ms 200 ms ago ││  ≤ 32 ms ████████████████████████ 77 │
@@ -219,7 +220,6 @@ struct DashboardRenderTests {
         │                                                          ││                                      │
         │                                                          ││                                      │
         │                                                          ││                                      │
-        │                                                          ││                                      │
         └──────────────────────────────────────────────────────────┘└──────────────────────────────────────┘
          Esc back  ↑↓ worker  - terminate  x fault  + spawn  b mode  z freeze
         """)
@@ -227,10 +227,10 @@ struct DashboardRenderTests {
 
     @Test func workerDetail40x12() {
         expectScreen(screen("detail-compact"), """
-         OFFLOADED  csv-parse 20ms 40/s 4w/2c  ?
+         OFFLOADED  csv-parse 20 ms 40/s 4w/2c ?
         ┌ Worker 1 · looptop-w1 · tid 4101 ────┐
         │ state running  job #1181 csv-parse … │
-        │ done 301 failed 0 busy 96%           │
+        │ done 301 (since start) failed 0      │
         └──────────────────────────────────────┘
         ┌ Recent jobs ────────── newest first ─┐
         │ JOB     OUTCOME       WAIT      RUN  │
@@ -247,33 +247,33 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)               ? help  q quit
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │                                                ││              ▃███    ▃███    ▃███              │
-        │                                                ││             ▂████   ▂████   ▂████              │
-        │                   ┌ Keys ─────────────────────────────────── any key closes ─┐█████              │
-        │                   │ +        spawn a worker                                  │█████              │
-        │  ▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁▁│ -        terminate the selected worker (else the newest) │ cancel 10         │
-        │ busy 12%  requests│ b        mode: blocking → chunked → offloaded            │s  40 done/s       │
-        │ hand-back p50 0.05│ w        next workload                                   │p 0  run p99 24 ms │
-        └───────────────────│ [  ]     job size: halve / double                        │───────────────────┘
-        ┌ Workers ──────────│ {  }     arrival rate: halve / double                    │───────────────────┐
-        │  ID STATE    JOB  │ space    pause / resume arrivals                         │                   │
-        │   1 running  #1181│ B        burst: 20 jobs at once                          │████████▂▂▃▅▆██████│
-        │   2 idle     —    │ x        inject a fault into the selected worker         │██████▂▂▃▅▆███████▆│
-        │   3 running  #1183│ r        reset statistics (job counts stay)              │███████▃▂▂▅▅███████│
-        │   4 starting —    │ L        reload the spec file (a bad one keeps the old)  │                   │
-        │                   │ t        next color theme                                │                   │
-        │                   │ z        freeze the display (the engine runs on)         │                   │
-        │                   │ ↑ ↓ j k  select a worker (PgUp PgDn Home End)            │                   │
-        │                   │ Enter ↵  worker detail                                   │                   │
-        │                   │ Esc      back (close detail, help, selection)            │                   │
-        │                   │ ?        this help                                       │                   │
-        │                   │ q  ^C    quit                                            │                   │
-        │                   └──────────────────────────────────────────────────────────┘                   │
-        └──────────────────────────────────────────────────────────────────────────────────────────────────┘
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
+        │           ┌ Keys ─────────────────────────────────────── ? figures · any key closes ─┐           │
+        │           │ +        spawn a worker                                                  │           │
+        │           │ -        terminate the selected worker (else the newest)                 │           │
+        │  ▁▁▁▁▁▁▁▁▁│ b        mode: blocking → chunked → offloaded                            │10         │
+        │ busy 12%  │ w        next workload                                                   │ne/s       │
+        │ hand-back │ [  ]     job size: halve / double                                        │ p99 24 ms │
+        └───────────│ {  }     arrival rate: halve / double                                    │───────────┘
+        ┌ Workers ──│ space    pause / resume arrivals                                         │───────────┐
+        │  ID STATE │ B        burst: 20 jobs at once                                          │           │
+        │   1 runnin│ x        inject a fault into the selected worker                         │████▅▂▅▇███│
+        │   2 idle  │ r        reset statistics (job counts stay)                              │███▄▂▅████▇│
+        │   3 runnin│ t        next color theme                                                │████▂▃▆████│
+        │   4 starti│ z        freeze the display (the engine runs on)                         │           │
+        │           │ ↑ ↓ j k  select a worker (PgUp PgDn Home End)                            │           │
+        │           │ s        sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S  │           │
+        │           │ e        hide / show ended workers                                       │           │
+        │           │ l        focus the event log: ↑ ↓ PgUp PgDn Home End scroll it, Esc back │           │
+        │           │ Enter ↵  worker detail                                                   │           │
+        │           │ Esc      back (close detail, help, selection)                            │           │
+        │           │ ?        this help; ? again: what each figure is                         │           │
+        │           │ q  ^C    quit                                                            │           │
+        └───────────└──────────────────────────────────────────────────────────────────────────┘───────────┘
          12:00:47 worker 4 spawned
          12:00:58 mode offloaded
          12:01:05 worker 5 exited (terminated; job #1179 cancelled)
-         any key closes the help  q quit
+         ? figures  any key closes the help  q quit
         """)
     }
 
@@ -282,7 +282,7 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   FROZEN   PAUSED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)     ? help
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │                                                ││              ▃███    ▃███    ▃███              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
         │                                                ││             ▂████   ▂████   ▂████              │
         │                                                ││           ▁▆█████ ▁▆█████ ▁▆█████              │
         │                                                ││          ▅███████▅███████▅███████              │
@@ -291,11 +291,11 @@ struct DashboardRenderTests {
         │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51 ████████▄▂▂▅▅████████▂▂▃▅▆██████│
-        │   2 idle     —                            —    290  60%     0.98 ██████▅▂▂▅▅████████▂▂▃▅▆███████▆│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55 ███████▅▂▂▅▅▇███████▃▂▂▅▅███████│
-        │   4 starting —                            —      0   0%        —                                 │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
+        │   2 idle     —                            —    290  60%     0.98    —       — ███▇▂▄▆████▄▂▅████▇│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
+        │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
         │                                                                                                  │

@@ -28,7 +28,7 @@ struct LessonPanelTests {
     @Test func panelAt120x36() {
         let screen = render(Self.frame(Self.status()), rows: 36, cols: 120)
         expectLines(Array(screen.lines.prefix(8)), """
-         looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)                                   ? help  q quit
+         looptop   OFFLOADED   csv-parse 20 ms (run p50 20 ms)  40 jobs/s  workers 4 (2 cores)                   ? help  q quit
         ┌ Lesson: The blocked loop · step 2/3 ─────────────────────────────────────────────────────────────────────────────────┐
         │ The same jobs now run on the loop (blocking). Each holds every timer and request for 200 ms: lag max and request p99 │
         │ jump to about 200 ms.                                                                                                │

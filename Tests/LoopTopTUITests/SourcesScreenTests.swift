@@ -41,7 +41,7 @@ struct SourcesScreenTests {
          OFFLOADED   REPLAY 01:12 / 04:30  csv-parse 20 ms 40/s 4w/2c                                ? help
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │                                                ││              ▃███    ▃███    ▃███              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
         │                                                ││             ▂████   ▂████   ▂████              │
         │                                                ││           ▁▆█████ ▁▆█████ ▁▆█████              │
         │                                                ││          ▅███████▅███████▅███████              │
@@ -50,11 +50,11 @@ struct SourcesScreenTests {
         │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51 ████████▄▂▂▅▅████████▂▂▃▅▆██████│
-        │   2 idle     —                            —    290  60%     0.98 ██████▅▂▂▅▅████████▂▂▃▅▆███████▆│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55 ███████▅▂▂▅▅▇███████▃▂▂▅▅███████│
-        │   4 starting —                            —      0   0%        —                                 │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
+        │   2 idle     —                            —    290  60%     0.98    —       — ███▇▂▄▆████▄▂▅████▇│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
+        │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
         │                                                                                                  │
@@ -76,7 +76,7 @@ struct SourcesScreenTests {
          looptop   OFFLOADED   REWIND −3.0 s   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)       ? help
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12                        █   rejected 0 │
-        │                                                ││                                 █              │
+        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││                                 █              │
         │                                                ││                                 █              │
         │                                                ││                                 █              │
         │                                                ││                                 █              │
@@ -85,11 +85,11 @@ struct SourcesScreenTests {
         │ hand-back p50 0.05 ms  p99 0.20 ms             ││ running 2  queued 12  on loop 0  run p99 24 ms │
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
-        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL ACTIVITY                        │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51                                █│
-        │   2 idle     —                            —    290  60%     0.98                                ▂│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55                                █│
-        │   4 starting —                            —      0   0%        —                                 │
+        │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
+        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       —                   █│
+        │   2 idle     —                            —    290  60%     0.98    —       —                   ▂│
+        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       —                   █│
+        │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
         │                                                                                                  │
