@@ -35,6 +35,9 @@ public final class Engine: Sendable {
         public var recordJobEvents: Bool
         /// How long an idle worker looks for new work before it sleeps, µs.
         public var workerSpinMicros: Double
+        /// Fill ``Snapshot/distributions`` (whole-run histograms) in every
+        /// snapshot, for an exporter that keeps cumulative buckets (`--metrics`).
+        public var keepsDistributions = false
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
@@ -393,6 +396,12 @@ public final class Engine: Sendable {
             }
             m.lastSnapshotAt = now
             m.lastBusy = busy
+            if configuration.keepsDistributions {
+                // Values, not copies: the histograms are copy-on-write, so this costs
+                // one copy of each (a few KiB) when the monitor next records into it.
+                snap.distributions = Distributions(lag: m.total.lag.histogram, requestLatency: m.total.requests.histogram,
+                                                   wait: m.total.wait.histogram, run: m.total.run.histogram)
+            }
             snap.log = m.log.asArray
             snap.eventsDropped = events.dropped
             snap.samplesDropped = samples.dropped

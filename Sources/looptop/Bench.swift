@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopTopEngine
+import LoopTopMetrics
 import LoopTopTUI
 
 struct Bench: ParsableCommand {
@@ -21,12 +22,12 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Repetitions of each figure (default 5, or 3 with --quick).", valueName: "n"))
     var runs: Int?
 
-    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, memory (comma-separated).", valueName: "groups"))
+    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, metrics, memory (comma-separated).", valueName: "groups"))
     var only: String?
 
     func validate() throws {
         if let only {
-            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "memory"]
+            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "metrics", "memory"]
             for group in only.split(separator: ",") where !known.contains(String(group)) {
                 throw ValidationError("--only: unknown group '\(group)'; expected \(known.sorted().joined(separator: ", "))")
             }
@@ -42,7 +43,7 @@ struct Bench: ParsableCommand {
         log("looptop bench — \(machine.cores) cores, \(machine.model)\(nodeVersion.map { ", node \($0)" } ?? ", node not installed")")
         log("\(reps) runs of each figure\(quick ? " (quick)" : "")")
         log("")
-        let needsCatalog = !Set(["handoff", "lag", "dashboard", "memory"]).isDisjoint(with: Self.groups(only))
+        let needsCatalog = !Set(["handoff", "lag", "dashboard", "metrics", "memory"]).isDisjoint(with: Self.groups(only))
         let catalog = needsCatalog ? WorkloadCatalog.calibrated() : WorkloadCatalog(entries: [], nanosPerSpinIteration: 1)
         var figures: [String: Figure] = [:]
 
@@ -141,6 +142,36 @@ struct Bench: ParsableCommand {
             engine.stop()
         }
 
+        // A Prometheus scrape of --metrics with 64 busy workers: the exporter's thread
+        // CPU per scrape and the scrape's wall time over loopback.
+        if groups.contains("metrics") {
+            var settings = EngineSettings()
+            settings.rate = 400
+            settings.jobMs = 20
+            settings.workload = "spin"
+            var configuration = Engine.Configuration(workers: 64, settings: settings, catalog: catalog)
+            configuration.keepsDistributions = true
+            let engine = Engine(configuration: configuration)
+            engine.start()
+            Thread.sleep(forTimeInterval: 1)
+            var wall: [Double] = [], publish: [Double] = [], bytes: [Double] = [], samples: [Double] = []
+            measure("metrics.scrape_cpu_ms") {
+                guard let reading = try? MetricsCost.measure(engine: engine, scrapes: quick ? 10 : 30) else { return nil }
+                wall.append(reading.scrapeWallMs)
+                publish.append(reading.publishMicros)
+                bytes.append(Double(reading.bytes))
+                samples.append(Double(reading.samples))
+                return reading.scrapeCPUMs
+            }
+            if !wall.isEmpty {
+                figures["metrics.scrape_wall_ms"] = Figure(wall)
+                figures["metrics.publish_us"] = Figure(publish)
+                figures["metrics.bytes"] = Figure(bytes)
+                figures["metrics.samples"] = Figure(samples)
+            }
+            engine.stop()
+        }
+
         if json {
             print(Self.json(figures, machine: machine, node: nodeVersion, runs: reps, quick: quick))
         } else {
@@ -149,7 +180,7 @@ struct Bench: ParsableCommand {
     }
 
     static func groups(_ only: String?) -> Set<String> {
-        Set((only ?? "handoff,tiny,spawn,lag,dashboard,memory").split(separator: ",").map(String.init))
+        Set((only ?? "handoff,tiny,spawn,lag,dashboard,metrics,memory").split(separator: ",").map(String.init))
     }
 
     static func group(_ key: String) -> String {
@@ -195,6 +226,11 @@ struct Bench: ParsableCommand {
         ("dashboard.cpu_share", "dashboard at 10 fps, 64 busy workers: CPU share of a core", ""),
         ("dashboard.frame_cpu_ms", "dashboard: CPU per frame (snapshot + layout + draw)", "ms"),
         ("dashboard.snapshot_cpu_ms", "dashboard: of which the engine's snapshot", "ms"),
+        ("metrics.scrape_cpu_ms", "metrics scrape, 64 busy workers: exporter thread CPU per scrape", "ms"),
+        ("metrics.scrape_wall_ms", "metrics scrape: wall time, connect to last byte (loopback)", "ms"),
+        ("metrics.publish_us", "metrics: publishing a snapshot to the exporter (UI thread)", "µs"),
+        ("metrics.bytes", "metrics: exposition size", "bytes"),
+        ("metrics.samples", "metrics: sample lines in the exposition", ""),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
     ]
@@ -252,6 +288,8 @@ struct Bench: ParsableCommand {
             "dashboard_cpu_share": m("dashboard.cpu_share"),
             "dashboard_frame_cpu_ms": m("dashboard.frame_cpu_ms"),
             "rss_mb": ["idle": m("rss.idle"), "workers_64": m("rss.workers_64")],
+            "metrics_scrape": ["cpu_ms": m("metrics.scrape_cpu_ms"), "wall_ms": m("metrics.scrape_wall_ms"),
+                               "publish_us": m("metrics.publish_us"), "bytes": m("metrics.bytes"), "samples": m("metrics.samples")],
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

@@ -1,3 +1,5 @@
+import Histogram
+
 /// p50 / p99 / max of a set of durations, in milliseconds.
 public struct LatencySummary: Sendable, Equatable, Codable {
     public var count: UInt64
@@ -168,6 +170,27 @@ public struct IntervalFigures: Sendable, Equatable {
     public var run = LatencySummary.empty
 }
 
+/// Whole-run distributions (since start or the last statistics reset), in
+/// µs with two significant digits: what an exporter needs to keep cumulative
+/// buckets (a Prometheus histogram) instead of a window's percentiles.
+public struct Distributions: Sendable, Equatable {
+    /// How late the lag probe fired.
+    public var lag: Histogram<UInt64>
+    /// Requests' arrival to completion.
+    public var requestLatency: Histogram<UInt64>
+    /// Jobs' arrival to start.
+    public var wait: Histogram<UInt64>
+    /// Jobs' start to end.
+    public var run: Histogram<UInt64>
+
+    public init(lag: Histogram<UInt64>, requestLatency: Histogram<UInt64>, wait: Histogram<UInt64>, run: Histogram<UInt64>) {
+        self.lag = lag
+        self.requestLatency = requestLatency
+        self.wait = wait
+        self.run = run
+    }
+}
+
 /// A warning with its rule's name and a sentence about this moment.
 public struct Warning: Sendable, Equatable {
     public enum Severity: Int, Sendable, Comparable {
@@ -216,6 +239,9 @@ public struct Snapshot: Sendable, Equatable {
     /// Events and samples the rings had to drop since start (never silent).
     public var eventsDropped: UInt64 = 0
     public var samplesDropped: UInt64 = 0
+    /// Whole-run histograms; nil unless the engine was asked for them
+    /// (``Engine/Configuration/keepsDistributions``).
+    public var distributions: Distributions?
 
     public init() {}
 }

@@ -111,6 +111,7 @@ final class DashboardApp {
     private func tick() {
         // Interval and whole-run percentiles only when a lesson checks them.
         live = engine.snapshot(detailFor: state.detailWorker, scopes: player != nil)
+        options.onSnapshot?(live)
         secondsOfDay = Self.secondsOfDay()
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.

@@ -18,6 +18,9 @@ public struct DashboardOptions: Sendable {
     /// Load it before starting (``ThemeLoader/load(nameOrPath:environment:currentDirectory:)``)
     /// so a bad file stops the program before the screen changes.
     public var theme: Theme = .default
+    /// Called on the UI thread with every frame's snapshot, e.g. to publish it to
+    /// the metrics exporter; it must return at once (a lock and a store).
+    public var onSnapshot: (@Sendable (Snapshot) -> Void)?
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond
