@@ -164,7 +164,7 @@ public struct HeadlessRunner {
     public func run(engine: Engine, write: (String) -> Void, wait: (UInt64) -> Bool) -> HeadlessReport {
         engine.start()
         // A first snapshot for onSnapshot, without closing the first line's interval.
-        onSnapshot?(engine.snapshot(scopes: false))
+        onSnapshot?(engine.snapshot(detailFor: nil))
         let start = monotonicNow()
         let step = Nanos.fromSeconds(max(0.01, interval))
         let end = duration.map { start + Nanos.fromSeconds(max(0, $0)) }
@@ -177,7 +177,7 @@ public struct HeadlessRunner {
             if now >= next || finished {
                 // A final partial interval still gets its line, unless it is empty.
                 if !finished || now > next &- step + 1_000_000 {
-                    let snapshot = engine.snapshot()
+                    let snapshot = engine.tick()
                     onSnapshot?(snapshot)
                     write(HeadlessReport(snapshot, summary: false).jsonLine())
                 }
@@ -185,7 +185,7 @@ public struct HeadlessRunner {
             }
             if finished { break }
         }
-        let last = engine.snapshot()
+        let last = engine.tick()
         onSnapshot?(last)
         let summary = HeadlessReport(last, summary: true)
         write(summary.jsonLine())

@@ -25,7 +25,7 @@ public enum MetricsCost {
         var wall: [Double] = [], cpu: [Double] = [], publish: [Double] = []
         var bytes = 0, samples = 0
         for _ in 0..<scrapes {
-            let snapshot = engine.snapshot(scopes: false)
+            let snapshot = engine.snapshot()
             let before = MonotonicTime.threadCPU()
             box.publish(snapshot)
             publish.append(Double(MonotonicTime.threadCPU() &- before) / 1000)
