@@ -50,7 +50,8 @@ enum MonotonicTime {
     }
 
     static func sleep(ms: Int) {
-        var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
-        while nanosleep(&ts, &ts) != 0 && errno == EINTR {}
+        var asked = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+        var left = timespec()
+        while nanosleep(&asked, &left) != 0 && errno == EINTR { asked = left }
     }
 }

@@ -41,7 +41,7 @@ public final class SnapshotMetrics {
 
     private var lastSequence: UInt64?
 
-    public init(workerCap: Int = WorkerSeries.defaultCap) {
+    public init(workerCap: Int = 256) {
         let r = PrometheusCollectorRegistry()
         registry = r
         lag = CumulativeHistogram(registry: r, name: "loop_lag", help:

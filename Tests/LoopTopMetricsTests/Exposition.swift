@@ -106,7 +106,7 @@ enum Promtool {
             try? FileManager.default.removeItem(at: output)
         }
         try Data(exposition).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["check", "metrics"]

@@ -46,12 +46,10 @@ import Testing
     @Test func aPortInUseIsOneLineNamingTheAddress() throws {
         let (server, _) = try Self.serve()
         defer { server.stop() }
-        #expect {
+        let error = #expect(throws: MetricsServerError.self) {
             _ = try MetricsServer.start(at: server.address, box: SnapshotBox())
-        } throws: { error in
-            let text = "\(error)"
-            return text == "--metrics 127.0.0.1:\(server.address.port): cannot listen: address already in use"
         }
+        #expect(error?.description == "--metrics 127.0.0.1:\(server.address.port): cannot listen: address already in use")
     }
 
     @Test func anAddressNotOfThisMachineCannotBeBound() throws {
@@ -104,12 +102,13 @@ import Testing
 
         // The hostile ones got an error answer and were closed; the idle and the
         // silent ones are closed once their time runs out.
+        // (The kernel may turn the close into a reset, losing the 400 in flight: only a close is certain.)
         let garbageReply = ScrapeClient.receive(garbage, timeoutMs: 10_000)
         #expect(garbageReply.closed)
-        #expect(String(decoding: garbageReply.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 400"))
+        #expect(garbageReply.bytes.isEmpty || String(decoding: garbageReply.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 400"))
         let hugeReply = ScrapeClient.receive(huge, timeoutMs: 10_000)
         #expect(hugeReply.closed)
-        #expect(String(decoding: hugeReply.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 4"))
+        #expect(hugeReply.bytes.isEmpty || String(decoding: hugeReply.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 4"))
         #expect(ScrapeClient.receive(body, timeoutMs: 10_000).closed)
         #expect(ScrapeClient.receive(idle, timeoutMs: 10_000).closed)
         // The silent client's unread answers drain now; then it is closed too.
