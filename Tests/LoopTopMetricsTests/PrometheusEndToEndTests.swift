@@ -44,8 +44,8 @@ import Testing
         init(_ path: String, _ arguments: [String], in directory: URL, name: String) throws {
             stdout = directory.appendingPathComponent("\(name).out")
             stderr = directory.appendingPathComponent("\(name).err")
-            FileManager.default.createFile(atPath: stdout.path, contents: nil)
-            FileManager.default.createFile(atPath: stderr.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = arguments
             process.standardOutput = try FileHandle(forWritingTo: stdout)
