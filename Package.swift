@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The few GNU calls Glibc hides from Swift (thread names, thread ids).
@@ -40,11 +42,26 @@ let package = Package(
             // The dashboard's own cost is a quality bar; keep `swift run` honest.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // The Prometheus exporter (`--metrics HOST:PORT`): the only target that
+        // builds SwiftNIO and swift-prometheus, so a user of LoopTopEngine does not.
+        .target(
+            name: "LoopTopMetrics",
+            dependencies: [
+                "LoopTopEngine",
+                "CSystemShims",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "looptop",
             dependencies: [
                 "LoopTopEngine",
                 "LoopTopTUI",
+                "LoopTopMetrics",
                 "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -54,6 +71,7 @@ let package = Package(
         .executableTarget(name: "looptop-fuzz", dependencies: ["LoopTopEngine", "LoopTopTUI"], path: "Sources/LoopTopFuzz"),
         .testTarget(name: "LoopTopEngineTests", dependencies: ["LoopTopEngine"]),
         .testTarget(name: "LoopTopTUITests", dependencies: ["LoopTopTUI", "LoopTopEngine"]),
+        .testTarget(name: "LoopTopMetricsTests", dependencies: ["LoopTopMetrics", "LoopTopEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,6 +41,9 @@ public final class Engine: SnapshotSource {
         /// How often looptop's own threads are read from /proc/self/task
         /// (run-queue wait, context switches), seconds; 0: never.
         public var threadReadSeconds: Double
+        /// Fill ``Snapshot/distributions`` (whole-run histograms) in every
+        /// snapshot, for an exporter that keeps cumulative buckets (`--metrics`).
+        public var keepsDistributions = false
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
@@ -320,7 +323,9 @@ public final class Engine: SnapshotSource {
                 events.drain { r.events.append($0) }
                 r.eventsDropped = events.dropped
                 r.samplesDropped = samples.dropped
-                return (m.step(r, closingInterval: scopes), m.lastDelta)
+                var snap = m.step(r, closingInterval: scopes)
+                if configuration.keepsDistributions { snap.distributions = m.distributions }
+                return (snap, m.lastDelta)
             }
             latest.withLock { $0 = snap }
             // Still in tick order: the recorder needs every delta, in turn.

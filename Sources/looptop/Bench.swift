@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopTopEngine
+import LoopTopMetrics
 import LoopTopTUI
 
 struct Bench: ParsableCommand {
@@ -21,12 +22,12 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Repetitions of each figure (default 5, or 3 with --quick).", valueName: "n"))
     var runs: Int?
 
-    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, memory, attach (comma-separated).", valueName: "groups"))
+    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, metrics, memory, attach (comma-separated).", valueName: "groups"))
     var only: String?
 
     func validate() throws {
         if let only {
-            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "memory", "attach"]
+            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "metrics", "memory", "attach"]
             for group in only.split(separator: ",") where !known.contains(String(group)) {
                 throw ValidationError("--only: unknown group '\(group)'; expected \(known.sorted().joined(separator: ", "))")
             }
@@ -42,7 +43,7 @@ struct Bench: ParsableCommand {
         log("looptop bench — \(machine.cores) cores, \(machine.model)\(nodeVersion.map { ", node \($0)" } ?? ", node not installed")")
         log("\(reps) runs of each figure\(quick ? " (quick)" : "")")
         log("")
-        let needsCatalog = !Set(["handoff", "lag", "dashboard", "memory"]).isDisjoint(with: Self.groups(only))
+        let needsCatalog = !Set(["handoff", "lag", "dashboard", "metrics", "memory"]).isDisjoint(with: Self.groups(only))
         let catalog = needsCatalog ? WorkloadCatalog.calibrated() : WorkloadCatalog(entries: [], nanosPerSpinIteration: 1)
         var figures: [String: Figure] = [:]
 
@@ -185,6 +186,36 @@ struct Bench: ParsableCommand {
             if !frame.isEmpty { figures["attach.frame_cpu_ms"] = Figure(frame) }
         }
 
+        // A Prometheus scrape of --metrics with 64 busy workers: the exporter's thread
+        // CPU per scrape and the scrape's wall time over loopback.
+        if groups.contains("metrics") {
+            var settings = EngineSettings()
+            settings.rate = 400
+            settings.jobMs = 20
+            settings.workload = "spin"
+            var configuration = Engine.Configuration(workers: 64, settings: settings, catalog: catalog)
+            configuration.keepsDistributions = true
+            let engine = Engine(configuration: configuration)
+            engine.start()
+            Thread.sleep(forTimeInterval: 1)
+            var wall: [Double] = [], publish: [Double] = [], bytes: [Double] = [], samples: [Double] = []
+            measure("metrics.scrape_cpu_ms") {
+                guard let reading = try? MetricsCost.measure(engine: engine, scrapes: quick ? 10 : 30) else { return nil }
+                wall.append(reading.scrapeWallMs)
+                publish.append(reading.publishMicros)
+                bytes.append(Double(reading.bytes))
+                samples.append(Double(reading.samples))
+                return reading.scrapeCPUMs
+            }
+            if !wall.isEmpty {
+                figures["metrics.scrape_wall_ms"] = Figure(wall)
+                figures["metrics.publish_us"] = Figure(publish)
+                figures["metrics.bytes"] = Figure(bytes)
+                figures["metrics.samples"] = Figure(samples)
+            }
+            engine.stop()
+        }
+
         if json {
             print(Self.json(figures, machine: machine, node: nodeVersion, runs: reps, quick: quick))
         } else {
@@ -193,7 +224,7 @@ struct Bench: ParsableCommand {
     }
 
     static func groups(_ only: String?) -> Set<String> {
-        Set((only ?? "handoff,tiny,spawn,lag,dashboard,memory,attach").split(separator: ",").map(String.init))
+        Set((only ?? "handoff,tiny,spawn,lag,dashboard,metrics,memory,attach").split(separator: ",").map(String.init))
     }
 
     static func group(_ key: String) -> String {
@@ -244,6 +275,11 @@ struct Bench: ParsableCommand {
         ("attach.cpu_share", "attach, 1,000 sleeping threads read once a second: CPU share", ""),
         ("attach.us_per_thread", "attach: CPU per thread read (stat, status, schedstat)", "µs"),
         ("attach.frame_cpu_ms", "attach dashboard: CPU per frame with 1,000 threads", "ms"),
+        ("metrics.scrape_cpu_ms", "metrics scrape, 64 busy workers: exporter thread CPU per scrape", "ms"),
+        ("metrics.scrape_wall_ms", "metrics scrape: wall time, connect to last byte (loopback)", "ms"),
+        ("metrics.publish_us", "metrics: publishing a snapshot to the exporter (UI thread)", "µs"),
+        ("metrics.bytes", "metrics: exposition size", "bytes"),
+        ("metrics.samples", "metrics: sample lines in the exposition", ""),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
         ("rss.rewind_64", "live rewind: 6000 frames (10 min) of 64 workers", "MB"),
@@ -309,6 +345,8 @@ struct Bench: ParsableCommand {
             "attach_cpu_share": m("attach.cpu_share"),
             "attach_us_per_thread": m("attach.us_per_thread"),
             "attach_frame_cpu_ms": m("attach.frame_cpu_ms"),
+            "metrics_scrape": ["cpu_ms": m("metrics.scrape_cpu_ms"), "wall_ms": m("metrics.scrape_wall_ms"),
+                               "publish_us": m("metrics.publish_us"), "bytes": m("metrics.bytes"), "samples": m("metrics.samples")],
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

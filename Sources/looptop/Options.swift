@@ -80,7 +80,8 @@ struct EngineOptions: ParsableArguments {
     }
 
     /// The engine these options describe, with its workloads measured.
-    func makeEngine(windowSeconds: Double = 5) throws -> Engine {
+    /// `distributions`: fill each snapshot's whole-run histograms (for `--metrics`).
+    func makeEngine(windowSeconds: Double = 5, distributions: Bool = false) throws -> Engine {
         // Read the spec before measuring anything: a bad file fails at once.
         let spec = try loadSpec()
         let catalog = WorkloadCatalog.calibrated()
@@ -97,9 +98,11 @@ struct EngineOptions: ParsableArguments {
         settings.requestRate = requestRate
         settings.inputKB = inputKB
         settings.passing = passing
-        let engine = Engine(configuration: .init(
+        var configuration = Engine.Configuration(
             workers: workers, queueCapacity: queueCapacity, settings: settings,
-            autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds))
+            autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds)
+        configuration.keepsDistributions = distributions
+        let engine = Engine(configuration: configuration)
         if let spec { engine.apply(spec) }
         return engine
     }

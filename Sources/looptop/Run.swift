@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopTopEngine
+import LoopTopMetrics
 import LoopTopTUI
 
 struct Run: ParsableCommand {
@@ -20,9 +21,21 @@ struct Run: ParsableCommand {
                 submitted == queued + running + completed + failed + cancelled + rejected.
               SIGINT or SIGTERM ends the run early with the summary written.
 
+            METRICS
+              --metrics HOST:PORT serves the run's figures at http://HOST:PORT/metrics in the
+              Prometheus text format, dashboard or headless. It listens on exactly that
+              address (127.0.0.1 keeps it on this machine; port 0 picks a free port, printed
+              on stderr when headless), on a thread of its own (looptop-metrics in ps -L).
+              Every other path is a 404. The figures are those of the newest snapshot: one
+              per frame in the dashboard, one per --interval headless. Histograms
+              (looptop_loop_lag_seconds, looptop_requests_latency_seconds, looptop_job_wait_seconds,
+              looptop_job_run_seconds) cover the whole run; *_ratio gauges the recent window.
+              An address that cannot be bound (in use, not this machine's): one line, exit 2.
+
             EXAMPLES
               looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 5
               looptop run --headless --workers 2 --json out.jsonl --duration 10
+              looptop run --metrics 127.0.0.1:9464
             """)
 
     @OptionGroup var engine: EngineOptions
@@ -45,9 +58,15 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Record the run's frames to this file, 10 a second (JSON Lines); `looptop replay FILE` plays it back.", valueName: "file"))
     var record: String?
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464), listening on exactly that address.", valueName: "host:port"))
+    var metrics: String?
+
     @OptionGroup var theme: ThemeOption
 
     func validate() throws {
+        if let metrics {
+            do { _ = try MetricsAddress(parsing: metrics) } catch { throw ValidationError(error.description) }
+        }
         if let duration, !(duration.isFinite && duration >= 0 && duration <= 31_536_000) {
             throw ValidationError("--duration must be between 0 and 31536000 seconds (a year), got \(duration)")
         }
@@ -79,17 +98,24 @@ struct Run: ParsableCommand {
         } else {
             sink = LineSink(fd: STDOUT_FILENO)
         }
+        // Listen before measuring anything: a port in use fails at once.
+        let exporter = try startMetrics()
+        if let exporter {
+            writeToStderr("looptop: metrics at \(exporter.server.url)\n")
+        }
         if let record { try Self.checkWritable(record) }
-        let engine = try self.engine.makeEngine(windowSeconds: max(interval, 1))
+        let engine = try self.engine.makeEngine(windowSeconds: max(interval, 1), distributions: exporter != nil)
         let recorder = try openRecorder(for: engine)
         let signals = Signals()
-        let runner = HeadlessRunner(interval: interval, duration: duration)
+        var runner = HeadlessRunner(interval: interval, duration: duration)
+        if let box = exporter?.box { runner.onSnapshot = { box.publish($0) } }
         // A reader that has gone (`| head`) ends the run like a signal does.
         runner.run(engine: engine, write: sink.write, wait: { deadline in
             sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
         })
         recorder?.finish(engine)
         engine.stop()
+        exporter?.server.stop()
         if json != nil { close(sink.fd) }
         if let failure = recorder?.failure { writeToStderr("looptop: \(failure)\n") }
         if let failure = sink.failure {
@@ -115,22 +141,41 @@ struct Run: ParsableCommand {
         // Files first: a bad theme or spec is reported the same with or without a terminal.
         let chosenTheme = try theme.load()
         _ = try self.engine.loadSpec()
+        // Before the screen changes: a port in use is one line on the terminal as it was.
+        let exporter = try startMetrics()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
             writeToStderr("\(problem)\n")
             throw ExitCode(2)
         }
         if let record { try Self.checkWritable(record) }
-        let engine = try self.engine.makeEngine()
+        let engine = try self.engine.makeEngine(distributions: exporter != nil)
         let recorder = try openRecorder(for: engine)
         var options = DashboardOptions(framesPerSecond: fps)
         options.specPath = self.engine.spec
         options.theme = chosenTheme
+        if let box = exporter?.box { options.onSnapshot = { box.publish($0) } }
         let code = Dashboard.run(engine: engine, options: options)
         recorder?.finish(engine)
         engine.stop()
         if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+        exporter?.server.stop()
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The `--metrics` server, listening, or nil without the option. An
+    /// address it cannot bind is one line and exit 2.
+    private func startMetrics() throws -> (server: MetricsServer, box: SnapshotBox)? {
+        guard let metrics else { return nil }
+        let box = SnapshotBox()
+        do {
+            let address = try MetricsAddress(parsing: metrics)
+            return (try MetricsServer.start(at: address, box: box), box)
+        } catch let error as MetricsServerError {
+            throw FileError(message: error.description)
+        } catch {
+            throw FileError(message: "\(error)")
+        }
     }
 }
 

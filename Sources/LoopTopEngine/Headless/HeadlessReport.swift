@@ -268,6 +268,9 @@ public struct HeadlessRunner {
     public var interval: Double
     /// Seconds to run; nil runs until `wait` says to stop.
     public var duration: Double?
+    /// Called with every snapshot the run takes (at start and for each line),
+    /// e.g. to publish it to a metrics exporter.
+    public var onSnapshot: ((Snapshot) -> Void)?
 
     public init(interval: Double = 1, duration: Double? = nil) {
         self.interval = interval
@@ -281,6 +284,8 @@ public struct HeadlessRunner {
     @discardableResult
     public func run(engine: Engine, write: (String) -> Void, wait: (UInt64) -> Bool) -> HeadlessReport {
         engine.start()
+        // A first snapshot for onSnapshot, without closing the first line's interval.
+        onSnapshot?(engine.snapshot(detailFor: nil))
         let start = monotonicNow()
         let step = Nanos.fromSeconds(max(0.01, interval))
         let end = duration.map { start + Nanos.fromSeconds(max(0, $0)) }
@@ -293,7 +298,9 @@ public struct HeadlessRunner {
             if now >= next || finished {
                 // A final partial interval still gets its line, unless it is empty.
                 if !finished || now > next &- step + 1_000_000 {
-                    write(HeadlessReport(engine.tick(), summary: false).jsonLine())
+                    let snapshot = engine.tick()
+                    onSnapshot?(snapshot)
+                    write(HeadlessReport(snapshot, summary: false).jsonLine())
                 }
                 while next <= now { next += step }
             }
@@ -303,7 +310,9 @@ public struct HeadlessRunner {
         engine.readThreadsNow()
         // No frame after the summary's: a recording then ends on it.
         engine.stopSampling()
-        let summary = HeadlessReport(engine.tick(), summary: true)
+        let last = engine.tick()
+        onSnapshot?(last)
+        let summary = HeadlessReport(last, summary: true)
         write(summary.jsonLine())
         return summary
     }

@@ -469,3 +469,12 @@ extension QueueModel {
                         cpuPerWall: cpuPerWall)
     }
 }
+
+extension Monitor {
+    /// The whole-run histograms as values: copy-on-write, so handing them out
+    /// costs one copy of each (a few KiB) when the monitor next records into it.
+    var distributions: Distributions {
+        Distributions(lag: total.lag.histogram, requestLatency: total.requests.histogram,
+                      wait: total.wait.histogram, run: total.run.histogram)
+    }
+}

@@ -1,3 +1,5 @@
+import Histogram
+
 /// p50 / p99 / max of a set of durations, in milliseconds.
 public struct LatencySummary: Sendable, Equatable, Codable {
     public var count: UInt64
@@ -230,6 +232,27 @@ public struct IntervalFigures: Sendable, Equatable, Codable {
     }
 }
 
+/// Whole-run distributions (since start or the last statistics reset), in
+/// µs with two significant digits: what an exporter needs to keep cumulative
+/// buckets (a Prometheus histogram) instead of a window's percentiles.
+public struct Distributions: Sendable, Equatable, Codable {
+    /// How late the lag probe fired.
+    public var lag: Histogram<UInt64>
+    /// Requests' arrival to completion.
+    public var requestLatency: Histogram<UInt64>
+    /// Jobs' arrival to start.
+    public var wait: Histogram<UInt64>
+    /// Jobs' start to end.
+    public var run: Histogram<UInt64>
+
+    public init(lag: Histogram<UInt64>, requestLatency: Histogram<UInt64>, wait: Histogram<UInt64>, run: Histogram<UInt64>) {
+        self.lag = lag
+        self.requestLatency = requestLatency
+        self.wait = wait
+        self.run = run
+    }
+}
+
 /// A warning with its rule's name and a sentence about this moment.
 public struct Warning: Sendable, Equatable, Codable {
     public enum Severity: Int, Sendable, Comparable, Codable {
@@ -293,6 +316,9 @@ public struct Snapshot: Sendable, Equatable, Codable {
     public var threads: [ThreadSnapshot] = []
     /// A watched process as a whole; nil for the engine.
     public var process: ProcessFigures? = nil
+    /// Whole-run histograms; nil unless the engine was asked for them
+    /// (``Engine/Configuration/keepsDistributions``).
+    public var distributions: Distributions?
 
     public init() {}
 }

@@ -155,6 +155,8 @@ final class DashboardApp {
             notices.append((Notice(message, severity: .warn), UInt64.max))
         }
         history.merge(live.log)
+        options.onSnapshot?(live)
+        secondsOfDay = live.wallSeconds > 0 ? Self.secondsOfDay(unix: live.wallSeconds) : nil
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {

@@ -23,6 +23,9 @@ public struct DashboardOptions: Sendable {
     /// Frames the live dashboard keeps to rewind through (← →): 6000 is the
     /// last 10 minutes at the engine's 10 frames a second.
     public var rewindFrames = 6000
+    /// Called on the UI thread with every frame's snapshot, e.g. to publish it to
+    /// the metrics exporter; it must return at once (a lock and a store).
+    public var onSnapshot: (@Sendable (Snapshot) -> Void)?
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond
