@@ -156,7 +156,6 @@ final class DashboardApp {
         }
         history.merge(live.log)
         options.onSnapshot?(live)
-        secondsOfDay = live.wallSeconds > 0 ? Self.secondsOfDay(unix: live.wallSeconds) : nil
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {
