@@ -286,25 +286,12 @@ public struct HeadlessRunner {
         engine.start()
         // A first snapshot for onSnapshot, without closing the first line's interval.
         onSnapshot?(engine.snapshot(detailFor: nil))
-        let start = monotonicNow()
-        let step = Nanos.fromSeconds(max(0.01, interval))
-        let end = duration.map { start + Nanos.fromSeconds(max(0, $0)) }
-        var next = start + step
-        while true {
-            let deadline = end.map { min($0, next) } ?? next
-            let keepGoing = wait(deadline)
-            let now = monotonicNow()
-            let finished = !keepGoing || end.map { now >= $0 } ?? false
-            if now >= next || finished {
-                // A final partial interval still gets its line, unless it is empty.
-                if !finished || now > next &- step + 1_000_000 {
-                    let snapshot = engine.tick()
-                    onSnapshot?(snapshot)
-                    write(HeadlessReport(snapshot, summary: false).jsonLine())
-                }
-                while next <= now { next += step }
-            }
-            if finished { break }
+        // A final partial interval still gets its line, unless it is empty.
+        IntervalPacer.run(interval: interval, duration: duration, shortestFinal: 1_000_000, wait: wait) {
+            let snapshot = engine.tick()
+            onSnapshot?(snapshot)
+            write(HeadlessReport(snapshot, summary: false).jsonLine())
+            return true
         }
         // The summary's per-thread figures from a read of /proc made now, not up to a period ago.
         engine.readThreadsNow()

@@ -151,32 +151,19 @@ public struct ProcessHeadlessRunner {
     public func run(source: ProcessThreads, write: (String) -> Void, wait: (UInt64) -> Bool) -> ProcessReport {
         var watch = source.readNow()
         var lastLogTime = watch.log.last?.time
-        let start = monotonicNow()
-        let step = Nanos.fromSeconds(max(0.01, interval))
-        let end = duration.map { start + Nanos.fromSeconds(max(0, $0)) }
-        var next = start + step
-        while true {
-            let deadline = end.map { min($0, next) } ?? next
-            let keepGoing = wait(deadline)
-            let now = monotonicNow()
-            let finished = !keepGoing || end.map { now >= $0 } ?? false
-            if now >= next || finished {
-                // A final partial interval still gets its line, unless it is under 10 ms.
-                if !finished || now > next &- step + 10_000_000 {
-                    watch = source.readNow()
-                    // The events since the previous line: those past what was seen.
-                    let fresh = Self.events(in: watch.log, after: lastLogTime)
-                    lastLogTime = watch.log.last?.time ?? lastLogTime
-                    if let ended = watch.process?.ended {
-                        write(ProcessReport.exitedLine(pid: source.pid, command: source.command,
-                                                       t: watch.uptimeSeconds, message: ended))
-                        break
-                    }
-                    write(ProcessReport(watch, summary: false, events: fresh).jsonLine())
-                }
-                while next <= now { next += step }
+        // A final partial interval still gets its line, unless it is under 10 ms.
+        IntervalPacer.run(interval: interval, duration: duration, shortestFinal: 10_000_000, wait: wait) {
+            watch = source.readNow()
+            // The events since the previous line: those past what was seen.
+            let fresh = Self.events(in: watch.log, after: lastLogTime)
+            lastLogTime = watch.log.last?.time ?? lastLogTime
+            if let ended = watch.process?.ended {
+                write(ProcessReport.exitedLine(pid: source.pid, command: source.command,
+                                               t: watch.uptimeSeconds, message: ended))
+                return false
             }
-            if finished { break }
+            write(ProcessReport(watch, summary: false, events: fresh).jsonLine())
+            return true
         }
         let summary = ProcessReport(source.wholeWatch(), summary: true)
         write(summary.jsonLine())
