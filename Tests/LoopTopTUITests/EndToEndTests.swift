@@ -299,8 +299,11 @@ extension EndToEndTests {
             _ = pane.run(["send-keys", "-l", "-t", pane.name, bytes])
             try pane.waitFor("worker \(worker) after \(bytes.dropFirst())") { _ in pane.selectedWorker() == worker }
         }
-        // F5, Insert, Delete, Alt-[ and a mouse report: nothing happens.
-        for bytes in ["\u{1B}[15~", "\u{1B}[2~", "\u{1B}[3~", "\u{1B}[", "\u{1B}[<0;3;4M"] {
+        // F5, Insert, Delete, an unknown sequence and a mouse report: nothing happens.
+        // (Not a bare ESC [: with the ] sent next it makes the complete,
+        // unknown sequence ESC [ ], rightly dropped, whenever both arrive in
+        // one read; that case is the decoder tests'.)
+        for bytes in ["\u{1B}[15~", "\u{1B}[2~", "\u{1B}[3~", "\u{1B}[99~", "\u{1B}[<0;3;4M"] {
             _ = pane.run(["send-keys", "-l", "-t", pane.name, bytes])
         }
         // A key after them still acts, and the size is the one it sets.
