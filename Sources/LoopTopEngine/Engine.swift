@@ -358,7 +358,11 @@ public final class Engine: SnapshotSource {
             r.loopDepth = Int(s.loopQueued)
             r.capacity = s.capacity
             r.autoRespawn = s.autoRespawn
-            return s.workers
+            // A copy in a buffer of its own: handing out the pool's buffer
+            // would let a later in-place append race this read once the copy
+            // is released (Swift's uniqueness check is not a synchronisation
+            // ThreadSanitizer sees, and CI fails on its report).
+            return s.workers.map { $0 }
         }
         r.workers = pool.withThreadsUnjoined {
             records.map { record in

@@ -90,7 +90,9 @@ final class ThreadWatch: @unchecked Sendable {
     }
 
     /// The figures of every thread known, by tid.
-    func figures() -> [Int32: ThreadFigures] { state.withLock { $0.published } }
+    /// A copy in storage of its own (see `Engine.gather`): the published
+    /// table is updated in place under the lock while callers read this.
+    func figures() -> [Int32: ThreadFigures] { state.withLock { $0.published.mapValues { $0 } } }
 
     /// One pass over the live threads: reads each without holding the lock.
     func sweep() {
