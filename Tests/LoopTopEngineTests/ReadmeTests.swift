@@ -28,8 +28,8 @@ import Testing
         let engine = Engine(configuration: .init(workers: 2, settings: settings, catalog: catalog))
         engine.start()
         engine.send(.burst(10))
-        while engine.snapshot().jobs.completed < 10 { usleep(10_000) }
-        let snapshot = engine.snapshot()
+        while engine.tick().jobs.completed < 10 { usleep(10_000) }
+        let snapshot = engine.tick()
         print("completed \(snapshot.jobs.completed), lag p99 \(snapshot.loop.lag.p99) ms")
         engine.stop()
         // README-EXAMPLE-END
