@@ -220,6 +220,8 @@ public struct Snapshot: Sendable, Equatable, Codable {
     /// Events and samples the rings had to drop since start (never silent).
     public var eventsDropped: UInt64 = 0
     public var samplesDropped: UInt64 = 0
+    /// A watched Node.js app's own figures (stalls, top blockers, its output); nil for other sources.
+    public var node: NodeSnapshot? = nil
 
     public init() {}
 }

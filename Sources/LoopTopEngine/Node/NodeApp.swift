@@ -169,16 +169,18 @@ public final class NodeApp: Sendable {
             stdinFD = opened
         }
         defer { if opened >= 0 { close(opened) } }
-        var pid: pid_t = 0, out: Int32 = -1, err: Int32 = -1
+        var pid: pid_t = 0, output: Int32 = -1
         let rc = withCStrings(argv) { cArgv in
-            withCStrings(envp) { cEnv in looptop_spawn_app(cArgv, cEnv, stdinFD, &pid, &out, &err) }
+            withCStrings(envp) { cEnv in looptop_spawn_app(cArgv, cEnv, stdinFD, &pid, &output) }
         }
         if rc != 0 {
             cleanUp()
             if rc == ENOENT { throw NodeAppError(description: "'\(options.node)' not found in PATH (install Node.js 18 or later)") }
             throw NodeAppError(description: "cannot start \(options.node): \(String(cString: strerror(rc)))")
         }
-        io.withLock { $0.pid = pid; $0.stdout = out; $0.stderr = err }
+        // stdout and stderr share one pipe (their order kept); it is read as
+        // stderr is, line by line, so Node's inspector lines can be dropped.
+        io.withLock { $0.pid = pid; $0.stdout = -1; $0.stderr = output }
         model.withLock { $0.note("started \(options.node) \(options.script) (pid \(pid))", at: monotonicNow()) }
         let reader = OSThread.spawn(name: "looptop-node") { [self] in self.readLoop() }
         thread.withLock { $0 = reader }
@@ -349,7 +351,8 @@ public final class NodeApp: Sendable {
                 let drained = io.withLock { $0.stdout < 0 && $0.stderr < 0 }
                 // Output may be held open by the app's own children: wait a little, not for ever.
                 if drained || after &- exitedAt > 500_000_000 {
-                    model.withLock { $0.ended(pendingEnding ?? .exited(code: 0), at: after) }
+                    let byUs = io.withLock { $0.stoppedByUs }
+                    model.withLock { $0.ended(pendingEnding ?? .exited(code: 0), at: after, stoppedByLooptop: byUs) }
                     break
                 }
             }

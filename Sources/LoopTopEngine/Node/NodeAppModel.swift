@@ -217,9 +217,13 @@ public struct NodeAppModel: Sendable {
         return head.hasSuffix("Error") || head.hasSuffix("Exception") || line.hasPrefix("Uncaught")
     }
 
-    public mutating func ended(_ ending: NodeSnapshot.Ending, at now: UInt64) {
+    public mutating func ended(_ ending: NodeSnapshot.Ending, at now: UInt64, stoppedByLooptop: Bool = false) {
         guard self.ending == nil else { return }
         self.ending = ending
+        if stoppedByLooptop {
+            note("app stopped by looptop (\(ending.text))", at: now)
+            return
+        }
         var text = "app \(ending.text)"
         if ending != .exited(code: 0), let error = lastErrorLine { text += ": \(error)" }
         if !connected { text += " before the probe connected" }
@@ -262,6 +266,7 @@ public struct NodeAppModel: Sendable {
             pid: pid, nodeVersion: nodeVersion, script: script, uptime: uptime, connected: connected,
             inspectorURL: inspectorURL, blameReady: blameReady, last: intervals.last,
             lagRecentMaxMs: max(recent, inProgress), stallInProgressMs: inProgress,
+            stallInProgressFrames: inProgress > 0 ? (pauseReading?.frames ?? []) : [],
             workers: workerList(), stalls: Array(allStalls.suffix(100)), stallsTotal: allStalls.count,
             topBlockers: blockers.values.sorted { $0.totalMs > $1.totalMs }.prefix(10).map { $0 },
             events: events, log: log, ending: ending, droppedLines: droppedLines, problem: problem)

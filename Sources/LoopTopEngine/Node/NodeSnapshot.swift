@@ -128,6 +128,8 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
     public var lagRecentMaxMs: Double
     /// How long the loop has gone without a heartbeat past the threshold, now (0: it is turning).
     public var stallInProgressMs: Double
+    /// Where the stall in progress is, once the pause has read it (innermost first).
+    public var stallInProgressFrames: [StackFrame]
     public var workers: [Worker]
     public var liveWorkers: Int { workers.filter(\.isLive).count }
     /// The most recent stalls, newest last (at most 100; ``stallsTotal`` counts all).

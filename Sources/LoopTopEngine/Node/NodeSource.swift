@@ -67,7 +67,7 @@ public final class NodeSource: SnapshotSource {
     }
 
     /// The pure step: the app's figures as the dashboard's snapshot.
-    static func snapshot(_ s: NodeSnapshot, info: SourceInfo, history: [NodeSnapshot.Interval], time: UInt64, wall: Double) -> Snapshot {
+    public static func snapshot(_ s: NodeSnapshot, info: SourceInfo, history: [NodeSnapshot.Interval], time: UInt64, wall: Double) -> Snapshot {
         var out = Snapshot()
         out.source = info
         out.time = time
@@ -97,8 +97,9 @@ public final class NodeSource: SnapshotSource {
         }
         var warnings: [Warning] = []
         if s.stallInProgressMs > 0 {
+            let at = NodeSnapshot.Stall.shownFrames(s.stallInProgressFrames).map(\.label).joined(separator: " ← ")
             warnings.append(Warning(rule: "loop-blocked", severity: .critical,
-                                    message: "loop blocked for \(Int(s.stallInProgressMs)) ms so far"))
+                                    message: "loop blocked for \(Int(s.stallInProgressMs)) ms so far" + (at.isEmpty ? "" : " in " + at)))
         }
         for stall in s.stalls.suffix(3).reversed() where s.uptime - stall.at < 10 {
             warnings.append(Warning(rule: "loop-blocked", severity: stall.ms >= 200 ? .critical : .warn, message: stall.sentence))

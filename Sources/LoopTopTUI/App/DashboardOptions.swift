@@ -18,6 +18,8 @@ public struct DashboardOptions: Sendable {
     /// Load it before starting (``ThemeLoader/load(nameOrPath:environment:currentDirectory:)``)
     /// so a bad file stops the program before the screen changes.
     public var theme: Theme = .default
+    /// Leave when the source ends (a watched app exited), not only on q.
+    public var quitWhenSourceEnds = false
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond
