@@ -113,15 +113,14 @@ int looptop_spawn(char *const argv[], pid_t *pid, int *stdin_fd, int *stdout_fd,
     return 0;
 }
 
-int looptop_spawn_app(char *const argv[], char *const envp[], int stdin_fd, pid_t *pid, int *stdout_fd, int *stderr_fd) {
-    int out[2], err[2];
+int looptop_spawn_app(char *const argv[], char *const envp[], int stdin_fd, pid_t *pid, int *output_fd) {
+    int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) return errno;
-    if (pipe2(err, O_CLOEXEC) != 0) { int e = errno; close(out[0]); close(out[1]); return e; }
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     if (stdin_fd != 0) posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t empty, all;
@@ -134,11 +133,10 @@ int looptop_spawn_app(char *const argv[], char *const envp[], int stdin_fd, pid_
     int rc = posix_spawnp(pid, argv[0], &actions, &attr, argv, envp);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    close(out[1]); close(err[1]);
-    if (rc != 0) { close(out[0]); close(err[0]); return rc; }
+    close(out[1]);
+    if (rc != 0) { close(out[0]); return rc; }
     fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
-    fcntl(err[0], F_SETFL, fcntl(err[0], F_GETFL) | O_NONBLOCK);
-    *stdout_fd = out[0]; *stderr_fd = err[0];
+    *output_fd = out[0];
     return 0;
 }
 
