@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The few GNU calls Glibc hides from Swift (thread names, thread ids).
@@ -40,17 +41,31 @@ let package = Package(
             // The dashboard's own cost is a quality bar; keep `swift run` honest.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
+        // The WebSocket client of Node's inspector (blame for `looptop node`):
+        // swift-nio stays out of the engine.
+        .target(
+            name: "LoopTopNodeInspector",
+            dependencies: [
+                "LoopTopEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "looptop",
             dependencies: [
                 "LoopTopEngine",
                 "LoopTopTUI",
+                "LoopTopNodeInspector",
                 "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "LoopTopEngineTests", dependencies: ["LoopTopEngine"]),
         .testTarget(name: "LoopTopTUITests", dependencies: ["LoopTopTUI", "LoopTopEngine"]),
+        .testTarget(name: "LoopTopNodeTests", dependencies: ["LoopTopEngine", "LoopTopNodeInspector"]),
     ],
     swiftLanguageModes: [.v6]
 )

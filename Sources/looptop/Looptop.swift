@@ -11,7 +11,7 @@ struct Looptop: ParsableCommand {
             With no subcommand, looptop runs the live dashboard (the same as `looptop run`).
             `looptop run --headless` plays the same engine without a terminal and prints JSON Lines.
             """,
-        subcommands: [Run.self, LessonCommandLine.self, Workloads.self, Themes.self, Bench.self],
+        subcommands: [Run.self, LessonCommandLine.self, NodeCommand.self, Workloads.self, Themes.self, Bench.self],
         defaultSubcommand: Run.self)
 
     /// Parses and runs, turning every usage error into one line and exit 2.

@@ -47,13 +47,15 @@ public final class NodeApp: Sendable {
     }
 
     /// Exactly the lines Node writes to stderr when the probe opens the
-    /// inspector and looptop connects to it; they are not the app's.
+    /// inspector, looptop connects to it, and the probe closes it at exit
+    /// ("Debugger ending on ws://…"); they are not the app's.
     static func isInspectorLine(_ line: String) -> Bool {
-        line.hasPrefix("Debugger listening on ws://") || line == "For help, see: https://nodejs.org/en/docs/inspector"
-            || line == "Debugger attached."
+        line.hasPrefix("Debugger listening on ws://") || line.hasPrefix("Debugger ending on ws://")
+            || line == "For help, see: https://nodejs.org/en/docs/inspector" || line == "Debugger attached."
     }
 
-    static let inspectorPrefixes = ["Debugger listening on ws://", "For help, see: https://nodejs.org/en/docs/inspector", "Debugger attached."]
+    static let inspectorPrefixes = ["Debugger listening on ws://", "Debugger ending on ws://",
+                                    "For help, see: https://nodejs.org/en/docs/inspector", "Debugger attached."]
 
     public let options: Options
     public let directory: String
@@ -304,19 +306,28 @@ public final class NodeApp: Sendable {
                     }
                 }
                 if closed {
+                    model.withLock { $0.probeClosed(at: after) }
                     io.withLock { close($0.connection); $0.connection = -1; if $0.listen >= 0 { close($0.listen); $0.listen = -1 } }
                 }
             }
             // Connect to the inspector once its URL is known.
             if !inspectorAsked, let inspector, let url = model.withLock({ $0.inspectorURL }) {
                 inspectorAsked = true
+                model.withLock { $0.blameConnecting = true }
                 inspector.connect(url: url) { [self] reason in
-                    self.model.withLock { $0.blameReady = false; $0.note("blame off: \(reason)", at: monotonicNow()) }
+                    self.model.withLock {
+                        $0.blameReady = false
+                        $0.blameConnecting = false
+                        $0.inspectorLost(reason, at: monotonicNow())
+                    }
                 }
             }
             if let inspector, inspectorAsked {
                 let ready = inspector.isReady
-                model.withLock { if $0.blameReady != ready, $0.ending == nil { $0.blameReady = ready } }
+                model.withLock {
+                    if $0.blameReady != ready, $0.ending == nil { $0.blameReady = ready }
+                    if ready { $0.blameConnecting = false }
+                }
                 if ready, let generation = model.withLock({ $0.pauseDue(at: after) }) {
                     let sent = inspector.pause { [self] reading in
                         self.model.withLock { $0.paused(reading, generation: generation) }
@@ -337,6 +348,7 @@ public final class NodeApp: Sendable {
                 }
             }
 
+            model.withLock { $0.tick(at: after) }
             // The app's end.
             if exitedAt == nil, current.pid > 0 {
                 var status: Int32 = 0

@@ -21,6 +21,8 @@ public struct NodeAppModel: Sendable {
     public private(set) var connected = false
     public private(set) var inspectorURL: String?
     public var blameReady = false
+    /// looptop is connecting to the inspector and enabling its debugger (once, at start).
+    public var blameConnecting = false
     public private(set) var heartbeatMs: Double = 10
     public private(set) var intervalMs: Double = 1000
     private var lastBeat: UInt64?
@@ -106,6 +108,8 @@ public struct NodeAppModel: Sendable {
                 if pauseLatenciesMs.count > 1000 { pauseLatenciesMs.removeFirst(500) }
             } else if !blame {
                 stall.note = "blame off"
+            } else if !blameReady && blameConnecting {
+                stall.note = "while looptop enabled the app's debugger (once, at start)"
             } else if !blameReady {
                 stall.note = "inspector not connected"
             } else {
@@ -220,6 +224,7 @@ public struct NodeAppModel: Sendable {
     public mutating func ended(_ ending: NodeSnapshot.Ending, at now: UInt64, stoppedByLooptop: Bool = false) {
         guard self.ending == nil else { return }
         self.ending = ending
+        lost = nil
         if stoppedByLooptop {
             note("app stopped by looptop (\(ending.text))", at: now)
             return
@@ -229,6 +234,38 @@ public struct NodeAppModel: Sendable {
         if !connected { text += " before the probe connected" }
         if ending != .exited(code: 0) || !connected { problem = problem ?? text }
         note(text, at: now)
+    }
+
+    /// The probe's socket closed: the app is exiting. A stall still open (no
+    /// beat since) ended with the app, and is counted up to here.
+    public mutating func probeClosed(at now: UInt64) {
+        guard connected, let lastBeat, ending == nil else { return }
+        let silent = Double(now &- lastBeat) / 1e6 - heartbeatMs
+        if silent >= thresholdMs {
+            beat(lateMs: silent, at: now)
+            if var stall = allStalls.last, stall.frames.isEmpty, stall.note == "it ended before the pause took effect" {
+                stall.note = "the app exited during it"
+                allStalls[allStalls.count - 1] = stall
+                if !stallsSinceReport.isEmpty { stallsSinceReport[stallsSinceReport.count - 1] = stall }
+            }
+        }
+        self.lastBeat = nil
+    }
+
+    /// The inspector connection failed or ended. Said only if the app is still
+    /// running a moment later: at exit the connection ends first, and that is no news.
+    public mutating func inspectorLost(_ reason: String, at now: UInt64) {
+        if ending == nil { lost = (reason, now) }
+    }
+
+    private var lost: (reason: String, at: UInt64)?
+
+    /// Time passes: a lost inspector is said once the app outlived it.
+    public mutating func tick(at now: UInt64) {
+        if let lost, ending == nil, now &- lost.at > 500_000_000 {
+            note("blame off: \(lost.reason)", at: now)
+            self.lost = nil
+        }
     }
 
     public mutating func setProblem(_ text: String, at now: UInt64) {
