@@ -125,6 +125,29 @@ struct NodeAppTests {
         #expect(run.summary["source"] as? String == "node")
     }
 
+    @Test func terminateEndsTheWorkerWithTheIdAsked() throws {
+        let dir = try NodeFixture.directory(["terminate.js": """
+            const { Worker } = require('worker_threads');
+            const keep = setInterval(() => {}, 1000);
+            const w = new Worker('setInterval(() => {}, 1000)', { eval: true });
+            w.on('exit', (code) => { console.log('worker exit ' + code); clearInterval(keep); });
+
+            """])
+        let run = try NodeFixture.run(dir + "/terminate.js", duration: 30) { app in
+            for _ in 0..<500 {
+                if let w = app.snapshot().workers.first, w.state == .online {
+                    #expect(app.terminateWorker(id: w.id) == "worker \(w.id): terminate sent")
+                    return
+                }
+                usleep(20_000)
+            }
+            Issue.record("the worker never came online")
+        }
+        #expect(run.output.contains("worker exit 1"))
+        #expect(run.outcome == .appEnded(.exited(code: 0)))
+        #expect((run.summary["worker_list"] as? [[String: Any]])?.first?["state"] as? String == "exited 1")
+    }
+
     @Test func anAppThatThrowsSaysItsError() throws {
         let dir = try NodeFixture.directory(["throws.js": """
             setTimeout(() => { throw new TypeError('bad invoice'); }, 100);

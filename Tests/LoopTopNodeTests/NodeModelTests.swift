@@ -66,6 +66,16 @@ struct NodeModelTests {
         #expect(model.allStalls[1].frames.isEmpty, "a late reading never lands on the next stall")
     }
 
+    @Test func aStallOpenWhenTheAppExitsIsCounted() {
+        var model = connected()
+        model.receive(message(#"{"t":"hb"}"#), at: 10 * ms)
+        model.probeClosed(at: 320 * ms)
+        #expect(model.allStalls.count == 1)
+        #expect(model.allStalls.first?.ms == 300)
+        #expect(model.allStalls.first?.note == "the app exited during it")
+        #expect(model.snapshot(at: 400 * ms).stallInProgressMs == 0)
+    }
+
     @Test func aShortHiccupIsNotAStall() {
         var model = connected()
         _ = model.pauseDue(at: 60 * ms)

@@ -163,6 +163,7 @@ public final class NodeApp: Sendable {
         environment["LOOPTOP_BLAME"] = inspector != nil ? "1" : "0"
         environment["LOOPTOP_INTERVAL_MS"] = String(Int((options.intervalSeconds * 1000).rounded()))
         environment["LOOPTOP_HEARTBEAT_MS"] = String(Int(options.heartbeatMs.rounded()))
+        environment["LOOPTOP_STALL_MS"] = String(Int(options.thresholdMs.rounded()))
         let envp = environment.map { "\($0.key)=\($0.value)" }
         var stdinFD = options.stdinFD ?? -1
         var opened: Int32 = -1

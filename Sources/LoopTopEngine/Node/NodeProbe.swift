@@ -23,6 +23,8 @@ public enum NodeProbe {
   const v8 = require('v8');
   const intervalMs = Math.max(10, Number(process.env.LOOPTOP_INTERVAL_MS) || 1000);
   const heartbeatMs = Math.max(1, Number(process.env.LOOPTOP_HEARTBEAT_MS) || 10);
+  // Beats later than this say by how much (a stall is at least twice it); the rest stay one short line.
+  const reportLateMs = Math.max(1, (Number(process.env.LOOPTOP_STALL_MS) || 50) / 2);
   const blame = process.env.LOOPTOP_BLAME === '1';
   const maxQueued = 1 << 20;
 
@@ -141,7 +143,7 @@ public enum NodeProbe {
     const now = performance.now();
     const late = now - last - heartbeatMs;
     last = now;
-    if (late >= 1) send({ t: 'hb', late_ms: late });
+    if (late >= reportLateMs) send({ t: 'hb', late_ms: late });
     else if (open && socket.writableLength <= maxQueued) socket.write('{"t":"hb"}\n');
     if (now >= nextFigures) { nextFigures = now + intervalMs; figures(); }
   }, heartbeatMs);
