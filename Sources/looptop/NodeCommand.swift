@@ -90,6 +90,8 @@ struct NodeCommand: ParsableCommand {
 
     func validate() throws {
         if printProbe { return }
+        // Everything from SCRIPT on is the app's, so help asked first arrives here.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
         guard let first = command.first, !first.isEmpty else { throw ValidationError("node: missing SCRIPT (looptop node [options] SCRIPT [ARGS...])") }
         if let duration, !(duration.isFinite && duration >= 0) { throw ValidationError("--duration must be a number of seconds >= 0, got \(duration)") }
         guard interval.isFinite, interval >= 0.05, interval <= 3600 else { throw ValidationError("--interval must be between 0.05 and 3600 seconds, got \(interval)") }
