@@ -56,12 +56,25 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The WebSocket client of Node's inspector (blame for `looptop node`):
+        // swift-nio stays out of the engine.
+        .target(
+            name: "LoopTopNodeInspector",
+            dependencies: [
+                "LoopTopEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "looptop",
             dependencies: [
                 "LoopTopEngine",
                 "LoopTopTUI",
                 "LoopTopMetrics",
+                "LoopTopNodeInspector",
                 "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -72,6 +85,7 @@ let package = Package(
         .testTarget(name: "LoopTopEngineTests", dependencies: ["LoopTopEngine"]),
         .testTarget(name: "LoopTopTUITests", dependencies: ["LoopTopTUI", "LoopTopEngine"]),
         .testTarget(name: "LoopTopMetricsTests", dependencies: ["LoopTopMetrics", "LoopTopEngine"]),
+        .testTarget(name: "LoopTopNodeTests", dependencies: ["LoopTopEngine", "LoopTopNodeInspector"]),
     ],
     swiftLanguageModes: [.v6]
 )

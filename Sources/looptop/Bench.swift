@@ -22,12 +22,12 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Repetitions of each figure (default 5, or 3 with --quick).", valueName: "n"))
     var runs: Int?
 
-    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, metrics, memory, attach (comma-separated).", valueName: "groups"))
+    @Option(help: ArgumentHelp("Only the figures whose group is listed: handoff, tiny, spawn, lag, dashboard, metrics, memory, attach, node (comma-separated; node is not in the default set).", valueName: "groups"))
     var only: String?
 
     func validate() throws {
         if let only {
-            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "metrics", "memory", "attach"]
+            let known: Set<String> = ["handoff", "tiny", "spawn", "lag", "dashboard", "metrics", "memory", "attach", "node"]
             for group in only.split(separator: ",") where !known.contains(String(group)) {
                 throw ValidationError("--only: unknown group '\(group)'; expected \(known.sorted().joined(separator: ", "))")
             }
@@ -216,6 +216,24 @@ struct Bench: ParsableCommand {
             engine.stop()
         }
 
+        // What `looptop node` costs a Node app: CPU time on fixed work, with and
+        // without the probe (interleaved pairs), and how long blame pauses it.
+        if groups.contains("node"), nodeVersion != nil {
+            let pairs = max(8, runs ?? 8)
+            log("node: \(pairs) interleaved pairs of a CPU-bound app with and without the probe…")
+            if let cost = NodeBench.cpuCost(pairs: pairs, units: quick ? 1500 : 4000) {
+                figures["node.cpu_ratio"] = Figure(cost.ratios)
+                figures["node.cpu_ms_with_probe"] = Figure(cost.withProbeCPUms)
+                figures["node.cpu_ms_without"] = Figure(cost.withoutProbeCPUms)
+            }
+            if let pause = NodeBench.pauseCost(stalls: quick ? 4 : 8) {
+                if !pause.heldMs.isEmpty { figures["node.pause_gap_ms"] = Figure(pause.heldMs) }
+                if !pause.baselineMs.isEmpty { figures["node.pause_gap_noblame_ms"] = Figure(pause.baselineMs) }
+                if !pause.latencyMs.isEmpty { figures["node.pause_latency_ms"] = Figure(pause.latencyMs) }
+                log("node: \(pause.blamed) of \(pause.stalls) stalls blamed on their function")
+            }
+        }
+
         if json {
             print(Self.json(figures, machine: machine, node: nodeVersion, runs: reps, quick: quick))
         } else {
@@ -280,6 +298,12 @@ struct Bench: ParsableCommand {
         ("metrics.publish_us", "metrics: publishing a snapshot to the exporter (UI thread)", "µs"),
         ("metrics.bytes", "metrics: exposition size", "bytes"),
         ("metrics.samples", "metrics: sample lines in the exposition", ""),
+        ("node.cpu_ratio", "node app CPU time: with the probe / without (fixed work)", ""),
+        ("node.cpu_ms_with_probe", "node app CPU time with the probe (blame on)", "ms"),
+        ("node.cpu_ms_without", "node app CPU time without it", "ms"),
+        ("node.pause_gap_ms", "node blame: longest gap the blocked app saw in a stall", "ms"),
+        ("node.pause_gap_noblame_ms", "node, blame off: the same gap (noise alone)", "ms"),
+        ("node.pause_latency_ms", "node blame: Debugger.pause sent → paused received", "ms"),
         ("rss.idle", "resident memory: idle, 4 workers", "MB"),
         ("rss.workers_64", "resident memory: 64 busy workers", "MB"),
         ("rss.rewind_64", "live rewind: 6000 frames (10 min) of 64 workers", "MB"),
@@ -318,6 +342,10 @@ struct Bench: ParsableCommand {
         if let d = figures["dashboard.cpu_share"]?.median { print(String(format: "dashboard: %.2f %% of a core (target < 2 %%)", d * 100)) }
         if let d = figures["dashboard.record_cpu_share"]?.median { print(String(format: "recording: %.2f %% of a core (target < 0.5 %%)", d * 100)) }
         if let a = figures["attach.cpu_share"]?.median { print(String(format: "attach: %.2f %% of a core watching 1,000 threads", a * 100)) }
+        if let r = figures["node.cpu_ratio"] {
+            print(String(format: "node probe: %+.1f %% CPU time (median of pairs; spread %+.1f … %+.1f %%; target ≤ +3 %%)",
+                         (r.median - 1) * 100, (r.min - 1) * 100, (r.max - 1) * 100))
+        }
     }
 
     static func json(_ figures: [String: Figure], machine: (cores: Int, model: String), node: String?, runs: Int, quick: Bool) -> String {
@@ -347,6 +375,8 @@ struct Bench: ParsableCommand {
             "attach_frame_cpu_ms": m("attach.frame_cpu_ms"),
             "metrics_scrape": ["cpu_ms": m("metrics.scrape_cpu_ms"), "wall_ms": m("metrics.scrape_wall_ms"),
                                "publish_us": m("metrics.publish_us"), "bytes": m("metrics.bytes"), "samples": m("metrics.samples")],
+            "node": ["cpu_ratio": m("node.cpu_ratio"), "pause_gap_ms": m("node.pause_gap_ms"),
+                     "pause_gap_noblame_ms": m("node.pause_gap_noblame_ms"), "pause_latency_ms": m("node.pause_latency_ms")],
             "details": details,
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return "{}" }

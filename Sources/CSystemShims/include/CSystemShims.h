@@ -46,4 +46,16 @@ int looptop_cpu_count(void);
 /// close-on-exec), or an errno.
 int looptop_spawn(char *const argv[], pid_t *pid, int *stdin_fd, int *stdout_fd, int *stderr_fd);
 
+/// Starts `argv[0]` (searched in PATH) with environment `envp`, stdin from
+/// `stdin_fd` (the caller's fd, e.g. its own 0 or /dev/null), stdout and stderr
+/// both on one new pipe (so their lines keep the order they were written in),
+/// an empty signal mask, default signal actions, in its own process group.
+/// Returns 0 and fills the pid and the parent's read end (non blocking,
+/// close-on-exec), or an errno (ENOENT: no such program).
+int looptop_spawn_app(char *const argv[], char *const envp[], int stdin_fd, pid_t *pid, int *output_fd);
+
+/// The pid and uid of the process at the other end of a Unix socket
+/// (SO_PEERCRED). Returns 0 or -1.
+int looptop_peer_credentials(int fd, pid_t *pid, uid_t *uid);
+
 #endif

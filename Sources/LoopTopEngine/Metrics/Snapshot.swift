@@ -319,6 +319,8 @@ public struct Snapshot: Sendable, Equatable, Codable {
     /// Whole-run histograms; nil unless the engine was asked for them
     /// (``Engine/Configuration/keepsDistributions``).
     public var distributions: Distributions?
+    /// A watched Node.js app's own figures (stalls, top blockers, its output); nil for other sources.
+    public var node: NodeSnapshot? = nil
 
     public init() {}
 }

@@ -81,6 +81,7 @@ final class DashboardApp {
                 if screen.kernelSize != screen.size { screen.resize() }
                 tick()
                 draw(screen)
+                if options.quitWhenSourceEnds, source.ending != nil { exitCode = 0 }
                 nextFrame += options.frameNanos
                 if nextFrame <= now { nextFrame = now + options.frameNanos }  // fell behind: do not burst
             }

@@ -26,6 +26,8 @@ public struct DashboardOptions: Sendable {
     /// Called on the UI thread with every frame's snapshot, e.g. to publish it to
     /// the metrics exporter; it must return at once (a lock and a store).
     public var onSnapshot: (@Sendable (Snapshot) -> Void)?
+    /// Leave when the source ends (a watched app exited), not only on q.
+    public var quitWhenSourceEnds = false
 
     public init(framesPerSecond: Double = 10, burstSize: Int = 20, colorDepth: ColorDepth? = nil, ascii: Bool? = nil) {
         self.framesPerSecond = framesPerSecond

@@ -38,7 +38,11 @@ public enum DashboardRenderer {
         switch layout.kind {
         case .full:
             LoopPanel.render(canvas.sub(layout.loop), frame: frame)
-            QueuePanel.render(canvas.sub(layout.queue), frame: frame)
+            if let node = frame.snapshot.node {
+                NodePanels.blockers(canvas.sub(layout.queue), node: node)
+            } else {
+                QueuePanel.render(canvas.sub(layout.queue), frame: frame)
+            }
         case .compact:
             CompactSummary.render(canvas.sub(layout.loop), frame: frame)
         case .tooSmall:
@@ -47,7 +51,15 @@ public enum DashboardRenderer {
         if frame.state.logFocused {
             EventLogView.renderFocused(canvas.sub(focusedLog(layout)), frame: frame)
         } else {
-            WorkersPanel.render(canvas.sub(layout.workers), frame: frame)
+            if let node = frame.snapshot.node, layout.workers.rows >= 9 {
+                // A Node app's workers are few; its output gets the rest.
+                let tableRows = min(layout.workers.rows - 4, max(5, frame.snapshot.workers.count + 4))
+                let (table, output) = layout.workers.splitTop(tableRows)
+                WorkersPanel.render(canvas.sub(table), frame: frame)
+                NodePanels.output(canvas.sub(output), node: node)
+            } else {
+                WorkersPanel.render(canvas.sub(layout.workers), frame: frame)
+            }
             WarningsView.render(canvas.sub(layout.warnings), frame: frame)
             EventLogView.render(canvas.sub(layout.log), frame: frame)
         }

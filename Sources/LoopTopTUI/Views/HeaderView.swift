@@ -8,6 +8,10 @@ enum HeaderView {
     static func render(_ canvas: Canvas, frame: Frame) {
         guard canvas.rows > 0, canvas.cols > 0 else { return }
         let s = frame.snapshot
+        if s.source.kind == .node {
+            renderNode(canvas, frame: frame)
+            return
+        }
         let settings = s.settings
         let oversubscribed = s.liveWorkers > s.cores
         let workersStyle: Style = oversubscribed ? .warn : .text
@@ -108,5 +112,25 @@ enum HeaderView {
         if now.rate != shown.rate { parts.append(Units.rate(now.rate) + " jobs/s") }
         if now.paused != shown.paused { parts.append(now.paused ? "paused" : "running") }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// A watched Node app: its script, pid and Node version, its live workers.
+    static func renderNode(_ canvas: Canvas, frame: Frame) {
+        let s = frame.snapshot
+        var marks: [Span] = []
+        if frame.state.frozen { marks += [Span(" "), Span(" FROZEN ", Style(.selection, [.bold, .reverse]))] }
+        let left: [Span] = [Span(" looptop ", .title), Span(" "), Span(" NODE ", Style(.title, [.bold, .reverse]))] + marks + [
+            Span("  "), Span(s.source.title.hasPrefix("node ") ? String(s.source.title.dropFirst(5)) : s.source.title, .text),
+            Span("  pid ", .dim), Span(s.source.pid.map { String($0) } ?? "?", .text),
+            Span("  ", .dim), Span(s.source.version ?? "node ?", .text),
+            Span("  workers ", .dim), Span("\(s.liveWorkers)", .text),
+            Span(" (\(s.cores) core\(s.cores == 1 ? "" : "s"))", .dim),
+        ]
+        let right = [Span("?", .key), Span(" help  ", .dim), Span("q", .key), Span(" quit ", .dim)]
+        let l = TextLine(left), r = TextLine(right)
+        l.render(canvas)
+        if l.width + r.width + 1 <= canvas.cols {
+            r.render(canvas.sub(Rect(row: 0, col: canvas.cols - r.width, rows: 1, cols: r.width)))
+        }
     }
 }

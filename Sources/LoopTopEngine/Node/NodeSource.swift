@@ -1,0 +1,124 @@
+import Foundation
+import Synchronization
+
+/// A watched Node.js app as a ``SnapshotSource``: the dashboard shows its
+/// loop, its Worker threads and its stalls through the same panels as the
+/// engine's; the Node-only parts (top blockers, the app's output) ride in
+/// ``Snapshot/node``. The only command it takes is terminate, confirmed by
+/// sending it twice for the same worker within a few seconds.
+public final class NodeSource: SnapshotSource {
+    public let app: NodeApp
+    private let confirm = Mutex<(worker: Int, until: UInt64)?>(nil)
+    static let confirmNanos: UInt64 = 4_000_000_000
+
+    /// `app` must have been started.
+    public init(app: NodeApp) {
+        self.app = app
+    }
+
+    public var info: SourceInfo {
+        let s = app.snapshot()
+        let name = app.options.script.split(separator: "/").last.map(String.init) ?? app.options.script
+        return SourceInfo(kind: .node, title: "node \(name)", pid: s.pid ?? app.pid, version: s.nodeVersion)
+    }
+
+    public var capabilities: SourceCapabilities { [.terminateWorker] }
+
+    public func start() {}
+
+    /// Stops the app (SIGTERM, then SIGKILL after the grace period) and waits for it.
+    public func stop() {
+        if !app.hasEnded { app.stop() }
+        app.join()
+    }
+
+    public var ending: SourceEnding? {
+        guard app.hasEnded, let ending = app.snapshot().ending else { return nil }
+        switch ending {
+        case .exited(let code): return .exited(code: code, message: "app \(ending.text)")
+        case .signaled: return .exited(code: nil, message: "app \(ending.text)")
+        }
+    }
+
+    public func snapshot(detailFor worker: Int?) -> Snapshot {
+        Self.snapshot(app.snapshot(), info: info, history: app.intervalHistory(), time: monotonicNow(),
+                      wall: Date().timeIntervalSince1970)
+    }
+
+    @discardableResult
+    public func send(_ command: Command) -> CommandOutcome {
+        guard case .terminate(let asked) = command else { return .unsupported("node: not available") }
+        let s = app.snapshot()
+        guard let id = asked ?? s.workers.last(where: \.isLive)?.id,
+              let target = s.workers.first(where: { $0.id == id }), target.isLive else {
+            return .unsupported("node: no live worker to terminate")
+        }
+        let now = monotonicNow()
+        let confirmed = confirm.withLock { pending -> Bool in
+            if let p = pending, p.worker == id, now < p.until {
+                pending = nil
+                return true
+            }
+            pending = (id, now + Self.confirmNanos)
+            return false
+        }
+        guard confirmed else { return .done("terminate worker \(id)? press - again to call worker.terminate()") }
+        return .done(app.terminateWorker(id: id))
+    }
+
+    /// The pure step: the app's figures as the dashboard's snapshot.
+    public static func snapshot(_ s: NodeSnapshot, info: SourceInfo, history: [NodeSnapshot.Interval], time: UInt64, wall: Double) -> Snapshot {
+        var out = Snapshot()
+        out.source = info
+        out.time = time
+        out.wallSeconds = wall
+        out.uptimeSeconds = s.uptime
+        out.cores = Engine.cores
+        out.workers = s.workers.map { w in
+            WorkerSnapshot(id: w.id, name: "thread \(w.id)", state: Self.state(w.state), busy: w.utilization ?? 0,
+                           endReason: w.isLive ? nil : w.stateText)
+        }
+        out.liveWorkers = s.liveWorkers
+        if let last = s.last {
+            let lag = LatencySummary(count: 1, p50: last.lag.p50, p99: last.lag.p99, max: last.lag.max)
+            out.loop.lag = lag
+            out.loop.utilization = last.utilization
+            out.interval.lag = lag
+            out.interval.utilization = last.utilization
+            out.interval.seconds = last.seconds
+        }
+        out.loop.lagRecentMaxMs = s.lagRecentMaxMs
+        out.loop.stallMs = s.stallInProgressMs
+        out.loop.lagHistory = history.suffix(120).map(\.lag.max)
+        out.loop.utilizationHistory = history.suffix(120).map(\.utilization)
+        let startNanos = time &- UInt64(max(0, s.uptime) * 1e9)
+        out.log = s.events.suffix(100).map {
+            EngineEvent(time: startNanos &+ UInt64(max(0, $0.at) * 1e9), kind: .notice, message: $0.text)
+        }
+        var warnings: [Warning] = []
+        if s.stallInProgressMs > 0 {
+            let at = NodeSnapshot.Stall.shownFrames(s.stallInProgressFrames).map(\.label).joined(separator: " ← ")
+            warnings.append(Warning(rule: "loop-blocked", severity: .critical,
+                                    message: "loop blocked for \(Int(s.stallInProgressMs)) ms so far" + (at.isEmpty ? "" : " in " + at)))
+        }
+        for stall in s.stalls.suffix(3).reversed() where s.uptime - stall.at < 10 {
+            warnings.append(Warning(rule: "loop-blocked", severity: stall.ms >= 200 ? .critical : .warn, message: stall.sentence))
+        }
+        if let problem = s.problem { warnings.append(Warning(rule: "node", severity: .critical, message: problem)) }
+        if !s.connected, s.ending == nil { warnings.append(Warning(rule: "node", severity: .warn, message: "waiting for the probe to connect")) }
+        out.warnings = warnings
+        out.eventsDropped = s.droppedLines
+        out.node = s
+        return out
+    }
+
+    static func state(_ state: NodeSnapshot.Worker.State) -> WorkerState {
+        switch state {
+        case .starting: .starting
+        case .online: .running
+        case .terminating: .stopping
+        case .exited: .exited
+        case .failed: .failed
+        }
+    }
+}

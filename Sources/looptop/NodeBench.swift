@@ -1,0 +1,152 @@
+import Foundation
+import LoopTopEngine
+import LoopTopNodeInspector
+
+/// What watching a Node app costs it (`looptop bench --only node`).
+enum NodeBench {
+    /// Fixed CPU-bound work in 2 ms slices (so the loop never stalls), then
+    /// the process's own CPU time (`process.cpuUsage()`: every thread of node).
+    static let workApp = """
+        const { createHash } = require('crypto');
+        let left = Number(process.argv[2] || 4000);
+        let acc = 0;
+        function slice() {
+          const end = performance.now() + 2;
+          while (performance.now() < end && left > 0) {
+            let x = 0;
+            for (let i = 0; i < 20000; i++) x = (x * 31 + i) % 1000003;
+            acc += x; left--;
+          }
+          if (left > 0) setImmediate(slice);
+          else { const u = process.cpuUsage(); console.log(JSON.stringify({ cpu_us: u.user + u.system, acc })); }
+        }
+        slice();
+
+        """
+
+    /// Stalls 300 ms, several times, measuring the longest gap between two
+    /// readings of the clock inside the stall: what a pause from outside held the app for.
+    static let stallApp = """
+        let n = 0; const gaps = [];
+        function blockedWork() {
+          const end = performance.now() + 300;
+          let last = performance.now(), gap = 0;
+          while (last < end) { const now = performance.now(); if (now - last > gap) gap = now - last; last = now; }
+          gaps.push(gap);
+        }
+        const t = setInterval(() => {
+          blockedWork();
+          if (++n === Number(process.argv[2] || 6)) { clearInterval(t); console.log(JSON.stringify({ gaps })); }
+        }, 200);
+
+        """
+
+    struct Cost {
+        var ratios: [Double]
+        var withProbeCPUms: [Double]
+        var withoutProbeCPUms: [Double]
+    }
+
+    static func cpuCost(pairs: Int, units: Int) -> Cost? {
+        guard let dir = try? writeApp("work.js", workApp) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var cost = Cost(ratios: [], withProbeCPUms: [], withoutProbeCPUms: [])
+        for pair in 0..<pairs {
+            // Interleaved, and the order swaps each pair, so drift in the machine's load touches both alike.
+            var with: Double?, without: Double?
+            for first in [pair % 2 == 0, pair % 2 != 0] {
+                if first { with = runWithProbe(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
+                else { without = runPlain(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
+            }
+            guard let with, let without, without > 0 else { continue }
+            cost.withProbeCPUms.append(with)
+            cost.withoutProbeCPUms.append(without)
+            cost.ratios.append(with / without)
+        }
+        return cost.ratios.isEmpty ? nil : cost
+    }
+
+    struct PauseCost {
+        /// Longest gap the app saw inside each blamed stall (ms): the pause's hold plus noise.
+        var heldMs: [Double]
+        /// Same app, same stalls, blame off: the noise alone.
+        var baselineMs: [Double]
+        /// From Debugger.pause sent to Debugger.paused received.
+        var latencyMs: [Double]
+        var blamed: Int
+        var stalls: Int
+    }
+
+    static func pauseCost(stalls: Int) -> PauseCost? {
+        guard let dir = try? writeApp("stall.js", stallApp) else { return nil }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var latencies: [Double] = []
+        var blamed = 0, seen = 0
+        guard let withBlame = runWithProbe(dir + "/stall.js", arguments: ["\(stalls)"], onEnd: { app in
+            latencies = app.pauseLatencies()
+            let all = app.allStalls()
+            seen = all.count
+            blamed = all.filter { $0.frames.first?.function == "blockedWork" }.count
+        }).flatMap(gaps), let plain = runWithProbe(dir + "/stall.js", arguments: ["\(stalls)"], blame: false).flatMap(gaps) else { return nil }
+        return PauseCost(heldMs: withBlame, baselineMs: plain, latencyMs: latencies, blamed: blamed, stalls: seen)
+    }
+
+    private static func writeApp(_ name: String, _ text: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "looptop-bench-node-\(getpid())-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    private static func cpuMs(_ output: String) -> Double? {
+        json(output)?["cpu_us"].flatMap(number).map { $0 / 1000 }
+    }
+
+    private static func gaps(_ output: String) -> [Double]? {
+        (json(output)?["gaps"] as? [Any])?.compactMap(number)
+    }
+
+    /// A JSON number, whichever type JSONSerialization chose for it.
+    static func number(_ value: Any) -> Double? {
+        if let d = value as? Double { return d }
+        if let i = value as? Int { return Double(i) }
+        return (value as? NSNumber)?.doubleValue
+    }
+
+    private static func json(_ output: String) -> [String: Any]? {
+        for line in output.split(separator: "\n").reversed() {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { return object }
+        }
+        return nil
+    }
+
+    /// Runs under looptop's probe (blame on by default), as `looptop node --headless` does; returns the app's stdout.
+    private static func runWithProbe(_ script: String, arguments: [String], blame: Bool = true,
+                                     onEnd: (NodeApp) -> Void = { _ in }) -> String? {
+        let outPath = NSTemporaryDirectory() + "looptop-bench-out-\(UUID().uuidString.prefix(6))"
+        let fd = open(outPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        defer { close(fd); unlink(outPath) }
+        var options = NodeApp.Options(script: script, arguments: arguments)
+        options.blame = blame
+        options.passThroughFD = fd
+        options.stdinFD = nil
+        guard let app = try? NodeApp(options: options, inspector: blame ? InspectorClient() : nil), (try? app.start()) != nil else { return nil }
+        _ = NodeHeadlessRunner(duration: 120).run(app, write: { _ in }, wait: { _ in usleep(20_000); return nil })
+        onEnd(app)
+        return try? String(contentsOfFile: outPath, encoding: .utf8)
+    }
+
+    private static func runPlain(_ script: String, arguments: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["node", script] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

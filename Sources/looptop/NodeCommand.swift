@@ -1,0 +1,193 @@
+import ArgumentParser
+import Foundation
+import LoopTopEngine
+import LoopTopNodeInspector
+import LoopTopTUI
+
+struct NodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Watch a Node.js app: its event loop, its Worker threads, and what blocks the loop.",
+        usage: "looptop node [--headless] [options] [--] SCRIPT [ARGS...]",
+        discussion: """
+            looptop starts `node --require PROBE SCRIPT ARGS...`. The probe (Node 18+, only Node's own
+            modules; `looptop node --print-probe` prints it) reports to looptop over a Unix socket in a
+            private directory (mode 0700) under $TMPDIR, named by LOOPTOP_SOCKET; it is never a TCP port.
+            The app's stdout and stderr pass through unchanged (headless: to looptop's stderr), except
+            the three lines Node writes about the inspector ("Debugger listening on ws://...",
+            "For help, see: ...", "Debugger attached.").
+
+            WHAT LISTENS WHERE
+              The Unix socket above (looptop listens; only the probe of the app it started connects).
+              With blame on (the default), the app's inspector listens on 127.0.0.1 at a random port,
+              opened by the probe (`inspector.open(0, '127.0.0.1')`; node runs with
+              --inspect-publish-uid=stderr, so the URL is not served over HTTP). Any local user who
+              learns its URL (ws://127.0.0.1:PORT/UUID) can debug the app while it runs: use --no-blame
+              where that matters. looptop itself opens no port.
+
+            FIGURES (each over one probe interval, --interval, unless said)
+              lag_ms p50/p99/max   perf_hooks.monitorEventLoopDelay({resolution: 1}) in the app
+              lag_recent_max_ms    largest lag over the last 10 s, counting a stall in progress
+              loop_utilization     performance.eventLoopUtilization() of the main thread (0..1)
+              worker_list[].elu    worker.performance.eventLoopUtilization() of each Worker (0..1)
+              heap_used_mb, gc     v8 heap used; GC pauses (PerformanceObserver 'gc'): count, total, longest
+              stalls               the loop did not turn for at least --blame-ms: the probe's heartbeat
+                                   (every 10 ms) came late by `ms`. While it was late looptop paused the app
+                                   once through the inspector (Debugger.pause), read the JavaScript call
+                                   frames (innermost first, lines 1-based) and resumed it.
+
+            HEADLESS OUTPUT
+              One JSON object per probe interval: source ("node"), pid, node, t, interval_s, lag_ms
+              {p50, p99, max}, lag_recent_max_ms, loop_utilization, heap_used_mb, gc, workers (live),
+              worker_list [{id, state, elu}], stalls [{at, ms, frames [{function, file, line}], note,
+              text}] (the stalls that ended in the interval), dropped_lines. Then a summary line with
+              "summary": true, every stall, top_blockers, exit_code and ending. In the summary lag_ms
+              p50 is the median of the lines' p50, p99 the largest line p99, max the largest delay.
+              looptop exits with the app's exit code when the app ends by itself; 0 when it stopped the
+              app at --duration (SIGTERM, then SIGKILL after 3 s); 2 when node or SCRIPT is missing or
+              the probe never connects.
+
+            EXAMPLES
+              looptop node --headless --duration 10 server.js --port 8080
+              looptop node --headless --json run.jsonl -- app.js
+              node --require ./probe.cjs app.js     (with LOOPTOP_SOCKET set, after --print-probe > probe.cjs)
+            """)
+
+    @Flag(help: "Run without a terminal and write JSON Lines.")
+    var headless = false
+
+    @Option(help: ArgumentHelp("Seconds to watch, then stop the app (default: until it ends).", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Seconds between the probe's figures (one headless line each).", valueName: "seconds"))
+    var interval: Double = 1
+
+    @Option(help: ArgumentHelp("Headless: write the lines to this file instead of stdout.", valueName: "file"))
+    var json: String?
+
+    @Option(name: .customLong("blame-ms"), help: ArgumentHelp("A stall is the loop not turning for this many ms; each is blamed on the JavaScript running then.", valueName: "ms"))
+    var blameMs: Double = 50
+
+    @Flag(name: .customLong("no-blame"), help: "Do not open the app's inspector: stalls are measured, not blamed.")
+    var noBlame = false
+
+    @Option(help: ArgumentHelp("The node executable.", valueName: "path"))
+    var node: String = "node"
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds the probe has to connect before looptop gives up and stops the app.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Flag(name: .customLong("print-probe"), help: "Print the probe's JavaScript and exit.")
+    var printProbe = false
+
+    @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
+    var fps: Double = 10
+
+    @OptionGroup var theme: ThemeOption
+
+    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments.", valueName: "script"))
+    var command: [String] = []
+
+    func validate() throws {
+        if printProbe { return }
+        // Everything from SCRIPT on is the app's, so help asked first arrives here.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+        guard let first = command.first, !first.isEmpty else { throw ValidationError("node: missing SCRIPT (looptop node [options] SCRIPT [ARGS...])") }
+        if let duration, !(duration.isFinite && duration >= 0) { throw ValidationError("--duration must be a number of seconds >= 0, got \(duration)") }
+        guard interval.isFinite, interval >= 0.05, interval <= 3600 else { throw ValidationError("--interval must be between 0.05 and 3600 seconds, got \(interval)") }
+        guard blameMs.isFinite, blameMs >= 5, blameMs <= 600_000 else { throw ValidationError("--blame-ms must be between 5 and 600000, got \(blameMs)") }
+        guard connectTimeout.isFinite, connectTimeout > 0, connectTimeout <= 3600 else { throw ValidationError("--connect-timeout must be between 0 and 3600 seconds") }
+    }
+
+    func run() throws {
+        if printProbe {
+            print(NodeProbe.source, terminator: "")
+            return
+        }
+        var args = command
+        if args.first == "--" { args.removeFirst() }
+        guard let script = args.first else { throw ValidationError("node: missing SCRIPT") }
+        guard FileManager.default.fileExists(atPath: script) else { throw FileError(message: "node: no such script: \(script)") }
+        var options = NodeApp.Options(script: script, arguments: Array(args.dropFirst()))
+        options.node = node
+        options.blame = !noBlame
+        options.thresholdMs = blameMs
+        options.intervalSeconds = interval
+        options.connectTimeoutSeconds = connectTimeout
+        if !headless { return try runDashboard(options) }
+        let sink: FileHandle
+        if let json {
+            guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
+                throw FileError(message: "--json: cannot write '\(json)'")
+            }
+            sink = handle
+        } else {
+            sink = FileHandle.standardOutput
+        }
+        options.passThroughFD = 2
+        options.stdinFD = 0
+        let app: NodeApp
+        do {
+            app = try NodeApp(options: options, inspector: noBlame ? nil : InspectorClient())
+            try app.start()
+        } catch let error as NodeAppError {
+            throw FileError(message: "node: \(error.description)")
+        }
+        let signals = Signals()
+        let outcome = NodeHeadlessRunner(duration: duration).run(app, write: { line in
+            sink.write(Data((line + "\n").utf8))
+        }, wait: { deadline in signals.wait(untilMonotonic: deadline) })
+        if json != nil { try? sink.close() }
+        let snapshot = app.snapshot()
+        switch outcome {
+        case .neverConnected(let problem):
+            FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8))
+        case .appEnded:
+            if let problem = snapshot.problem { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+        case .stoppedAtDuration, .stoppedBySignal:
+            break
+        }
+        let code = outcome.exitCode
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The dashboard: the app's output goes to a panel (the terminal is the
+    /// dashboard's), its stdin is /dev/null. q stops the app; when the app
+    /// ends, so does looptop, with the app's exit code.
+    private func runDashboard(_ base: NodeApp.Options) throws {
+        let chosenTheme = try theme.load()
+        Dashboard.installFatalSignalRestore()
+        if let problem = Dashboard.terminalProblem() {
+            throw FileError(message: problem)
+        }
+        var options = base
+        options.passThroughFD = nil
+        options.stdinFD = nil
+        let app: NodeApp
+        do {
+            app = try NodeApp(options: options, inspector: noBlame ? nil : InspectorClient())
+            try app.start()
+        } catch let error as NodeAppError {
+            throw FileError(message: "node: \(error.description)")
+        }
+        let source = NodeSource(app: app)
+        var dashboard = DashboardOptions(framesPerSecond: fps)
+        dashboard.theme = chosenTheme
+        dashboard.quitWhenSourceEnds = true
+        let code = Dashboard.run(source: source, options: dashboard)
+        let endedByItself = app.hasEnded && !app.stoppedByLooptop
+        source.stop()
+        let snapshot = app.snapshot()
+        if endedByItself, let ending = snapshot.ending {
+            if ending != .exited(code: 0) {
+                // Its output was in a panel: say how it ended where the user now looks.
+                for line in snapshot.log.suffix(12) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            }
+            if let problem = snapshot.problem { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+            if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
+            return
+        }
+        if let problem = snapshot.problem, !snapshot.connected { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+        if code != 0 { throw ExitCode(code) }
+    }
+}

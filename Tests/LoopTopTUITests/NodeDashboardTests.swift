@@ -1,0 +1,59 @@
+import Testing
+import LoopTopEngine
+@testable import LoopTopTUI
+
+/// The dashboard for a watched Node app (issue 15), rendered on the memory screen.
+@Suite("Node dashboard")
+struct NodeDashboardTests {
+    static let ms: UInt64 = 1_000_000
+
+    /// A model fed what a probe would send: two workers, a stall blamed on computeTotals.
+    static func model() -> NodeAppModel {
+        var model = NodeAppModel(script: "/srv/billing.js", thresholdMs: 50, blame: true, start: 0)
+        model.blameReady = true
+        func feed(_ json: String, _ t: UInt64) { model.receive(ProbeMessage.parse(Array(json.utf8))!, at: t * ms) }
+        feed(#"{"t":"hello","pid":4242,"node":"v20.20.2","heartbeat_ms":10,"interval_ms":1000}"#, 0)
+        feed(#"{"t":"worker","id":1,"state":"online"}"#, 100)
+        feed(#"{"t":"worker","id":2,"state":"online"}"#, 100)
+        feed(#"{"t":"hb"}"#, 3000)
+        let generation = model.pauseDue(at: 3100 * ms)!
+        model.paused(PauseReading(frames: [StackFrame(function: "computeTotals", file: "/srv/billing.js", line: 5),
+                                           StackFrame(function: "handleRequest", file: "/srv/server.js", line: 10)],
+                                  pauseLatencyMs: 2, heldMs: 0), generation: generation)
+        feed(#"{"t":"hb","late_ms":151}"#, 3161)
+        feed(#"{"t":"worker","id":2,"state":"exited","code":3}"#, 4000)
+        feed(#"{"t":"fig","p50":1.1,"p99":9.5,"max":151,"elu":0.42,"heap":5000000,"workers":[{"id":1,"elu":0.97}]}"#, 5000)
+        model.output("tick 1", stderr: false)
+        model.output("tick 2", stderr: false)
+        return model
+    }
+
+    static func nodeSnapshot() -> NodeSnapshot { model().snapshot(at: 5000 * ms) }
+
+    @Test func showsTheAppItsBlockersAndItsOutput() throws {
+        let info = SourceInfo(kind: .node, title: "node billing.js", pid: 4242, version: "v20.20.2")
+        let snapshot = NodeSource.snapshot(Self.nodeSnapshot(), info: info, history: [], time: 10_000_000_000, wall: 0)
+        let screen = render(Frame(snapshot: snapshot, state: UIState()), rows: 30, cols: 100)
+        let text = screen.lines.joined(separator: "\n")
+        #expect(screen.lines[0].contains("NODE  billing.js  pid 4242  v20.20.2  workers 1"), "\(screen.lines[0])")
+        #expect(screen.find("Top blockers") != nil, "\(text)")
+        #expect(screen.find("computeTotals (billing.js:5)") != nil, "\(text)")
+        #expect(screen.find("loop blocked 151 ms in computeTotals (billing.js:5) ← handleRequest (server.js:10)") != nil, "\(text)")
+        #expect(screen.find("App output") != nil, "\(text)")
+        #expect(screen.find("tick 2") != nil, "\(text)")
+        #expect(screen.find("Queue") == nil, "the engine's queue panel has no meaning here")
+    }
+
+    @Test func aStallInProgressIsAWarningWithWhereItIs() {
+        var model = Self.model()
+        model.receive(ProbeMessage.parse(Array(#"{"t":"hb"}"#.utf8))!, at: 6000 * Self.ms)
+        let generation = model.pauseDue(at: 6100 * Self.ms)!
+        model.paused(PauseReading(frames: [StackFrame(function: "parseInvoice", file: "/srv/billing.js", line: 41)],
+                                  pauseLatencyMs: 2, heldMs: 0), generation: generation)
+        let node = model.snapshot(at: 18_010 * Self.ms)
+        let snapshot = NodeSource.snapshot(node, info: SourceInfo(kind: .node, title: "node billing.js"), history: [],
+                                           time: 10_000_000_000, wall: 0)
+        #expect(snapshot.warnings.first?.message == "loop blocked for 12000 ms so far in parseInvoice (billing.js:41)")
+        #expect(snapshot.loop.stallMs == 12_000)
+    }
+}
