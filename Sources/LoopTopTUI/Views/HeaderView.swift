@@ -118,9 +118,10 @@ enum HeaderView {
     static func renderNode(_ canvas: Canvas, frame: Frame) {
         let s = frame.snapshot
         var marks: [Span] = []
+        if let mark = frame.timeMark { marks += [Span(" "), Span(" " + mark + " ", Style(.selection, [.bold, .reverse]))] }
         if frame.state.frozen { marks += [Span(" "), Span(" FROZEN ", Style(.selection, [.bold, .reverse]))] }
         let left: [Span] = [Span(" looptop ", .title), Span(" "), Span(" NODE ", Style(.title, [.bold, .reverse]))] + marks + [
-            Span("  "), Span(s.source.title.hasPrefix("node ") ? String(s.source.title.dropFirst(5)) : s.source.title, .text),
+            Span(" "), Span(s.source.title.hasPrefix("node ") ? String(s.source.title.dropFirst(5)) : s.source.title, .text),
             Span("  pid ", .dim), Span(s.source.pid.map { String($0) } ?? "?", .text),
             Span("  ", .dim), Span(s.source.version ?? "node ?", .text),
             Span("  workers ", .dim), Span("\(s.liveWorkers)", .text),
