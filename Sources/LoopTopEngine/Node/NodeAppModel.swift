@@ -21,7 +21,7 @@ public struct NodeAppModel: Sendable {
     public private(set) var connected = false
     public private(set) var inspectorURL: String?
     public var blameReady = false
-    /// looptop is connecting to the inspector and enabling its debugger (once, at start).
+    /// looptop is connecting to the inspector (once, at start).
     public var blameConnecting = false
     public private(set) var heartbeatMs: Double = 10
     public private(set) var intervalMs: Double = 1000
@@ -109,7 +109,7 @@ public struct NodeAppModel: Sendable {
             } else if !blame {
                 stall.note = "blame off"
             } else if !blameReady && blameConnecting {
-                stall.note = "while looptop enabled the app's debugger (once, at start)"
+                stall.note = "while looptop was connecting to the app's inspector"
             } else if !blameReady {
                 stall.note = "inspector not connected"
             } else {
@@ -126,8 +126,11 @@ public struct NodeAppModel: Sendable {
         allStalls.append(stall)
         if allStalls.count > Self.maxStallsKept { allStalls.removeFirst(allStalls.count - Self.maxStallsKept) }
         stallsSinceReport.append(stall)
-        let key = stall.blamed?.label ?? ""
-        var blocker = blockers[key] ?? NodeSnapshot.Blocker(frame: stall.blamed, count: 0, totalMs: 0, maxMs: 0)
+        // Stalls without frames are grouped by why they have none: a stall
+        // looptop itself caused (enabling the debugger) is not "native code".
+        let key = stall.blamed?.label ?? "note:" + (stall.note ?? "")
+        var blocker = blockers[key] ?? NodeSnapshot.Blocker(frame: stall.blamed, count: 0, totalMs: 0, maxMs: 0,
+                                                            note: stall.blamed == nil ? stall.note : nil)
         blocker.count += 1
         blocker.totalMs += stall.ms
         blocker.maxMs = max(blocker.maxMs, stall.ms)

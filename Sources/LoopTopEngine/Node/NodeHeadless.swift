@@ -44,6 +44,8 @@ public struct NodeHeadlessLine: Encodable, Sendable {
         public var count: Int
         public var total_ms: Double
         public var max_ms: Double
+        /// Why these stalls have no frame (function, file and line are null then).
+        public var note: String?
     }
 
     public var summary: Bool?
@@ -121,7 +123,7 @@ public struct NodeHeadlessLine: Encodable, Sendable {
         stalls = all.map(Self.stall)
         top_blockers = snapshot.topBlockers.map {
             Blocker(function: $0.frame?.function, file: $0.frame?.file, line: $0.frame?.line, count: $0.count,
-                    total_ms: Self.r($0.totalMs), max_ms: Self.r($0.maxMs))
+                    total_ms: Self.r($0.totalMs), max_ms: Self.r($0.maxMs), note: $0.note)
         }
         exit_code = exitCode
         ending = snapshot.ending?.text

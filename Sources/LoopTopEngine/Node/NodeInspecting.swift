@@ -39,7 +39,7 @@ public protocol NodeInspecting: AnyObject, Sendable {
     /// Starts connecting to the inspector's `ws://127.0.0.1:PORT/UUID` URL;
     /// returns at once. `failed` is called once if the connection cannot be made or ends.
     func connect(url: String, failed: @escaping @Sendable (String) -> Void)
-    /// True once the WebSocket is open and the debugger enabled.
+    /// True once the WebSocket is open (and, if it enables the debugger at connect, that is done).
     var isReady: Bool { get }
     /// Pauses the app, reads its frames and resumes it; `done` runs on the
     /// client's own thread, before the resume is sent. At most one at a time:

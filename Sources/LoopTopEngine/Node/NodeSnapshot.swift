@@ -85,7 +85,9 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         public var count: Int
         public var totalMs: Double
         public var maxMs: Double
-        public var label: String { frame?.label ?? "(not in JavaScript)" }
+        /// Why stalls charged here have no frame (blame off, the pause came too late, …).
+        public var note: String? = nil
+        public var label: String { frame?.label ?? "(" + (note ?? "not in JavaScript") + ")" }
     }
 
     public struct Event: Codable, Sendable, Equatable {

@@ -88,6 +88,7 @@ public final class NodeSource: SnapshotSource {
             out.interval.seconds = last.seconds
         }
         out.loop.lagRecentMaxMs = s.lagRecentMaxMs
+        out.loop.lateShare = lateShare(s, window: 60)
         out.loop.stallMs = s.stallInProgressMs
         out.loop.lagHistory = history.suffix(120).map(\.lag.max)
         out.loop.utilizationHistory = history.suffix(120).map(\.utilization)
@@ -110,6 +111,25 @@ public final class NodeSource: SnapshotSource {
         out.eventsDropped = s.droppedLines
         out.node = s
         return out
+    }
+
+    /// The share of the last `window` seconds the loop was late by more than
+    /// 50 and 100 ms, from the stalls (a stall of S ms was late by more than X
+    /// for S − X ms) and the one in progress. `over10ms` is left 0: the probe's
+    /// heartbeat reports lateness only past half the stall threshold.
+    static func lateShare(_ s: NodeSnapshot, window: Double) -> LateShare {
+        let span = min(window, s.uptime)
+        guard span > 0 else { return .zero }
+        var over50 = 0.0, over100 = 0.0
+        func add(_ ms: Double, endingAt end: Double) {
+            // Only the part of the stall inside the window counts.
+            let inside = min(ms, max(0, (end - (s.uptime - span)) * 1000))
+            over50 += max(0, min(ms - 50, inside))
+            over100 += max(0, min(ms - 100, inside))
+        }
+        for stall in s.stalls where stall.at + stall.ms / 1000 >= s.uptime - span { add(stall.ms, endingAt: stall.at + stall.ms / 1000) }
+        if s.stallInProgressMs > 0 { add(s.stallInProgressMs, endingAt: s.uptime) }
+        return LateShare(over10ms: 0, over50ms: min(1, over50 / 1000 / span), over100ms: min(1, over100 / 1000 / span))
     }
 
     static func state(_ state: NodeSnapshot.Worker.State) -> WorkerState {

@@ -12,7 +12,7 @@ enum LoopPanel {
         let late = inside.rows >= 6 ? 1 : 0
         let graphRows = max(0, inside.rows - 2 - extra - late)
         lagLine(frame).render(inside.line(0))
-        if late > 0 { lateLine(frame).render(inside.line(1)) }
+        if late > 0 { (frame.snapshot.node == nil ? lateLine(frame) : nodeLateLine(frame)).render(inside.line(1)) }
         if graphRows > 0 {
             lagGraph(inside.sub(Rect(row: 1 + late, col: 0, rows: graphRows, cols: inside.cols)), frame: frame)
         }
@@ -20,9 +20,45 @@ enum LoopPanel {
         let blocked = blockedLine(frame, withWaiting: extra == 0)
         if inside.rows >= 2 {
             let row = inside.line(1 + late + graphRows)
-            if let blocked, extra == 0 { blocked.render(row) } else { activityLine(loop).render(row) }
+            if let blocked, extra == 0 { blocked.render(row) } else if let node = frame.snapshot.node {
+                nodeActivityLine(loop, node: node).render(row)
+            } else { activityLine(loop).render(row) }
         }
-        if extra > 0 { (blocked ?? detailLine(frame)).render(inside.line(2 + late + graphRows)) }
+        let detail = frame.snapshot.node.map(nodeDetailLine) ?? detailLine(frame)
+        if extra > 0 { (blocked ?? detail).render(inside.line(2 + late + graphRows)) }
+    }
+
+    /// A Node app's late share, from its stalls (the probe's heartbeat sees
+    /// only lateness past half the stall threshold, so no ">10 ms" figure).
+    static func nodeLateLine(_ frame: Frame) -> FieldLine {
+        let late = frame.snapshot.loop.lateShare
+        func style(_ share: Double) -> Style { share >= 0.05 ? .critical : share > 0 ? .warn : .text }
+        return FieldLine([
+            .init("late >50 ms", short: ">50ms", Units.percent(late.over50ms), style(late.over50ms)),
+            .init(">100 ms", short: ">100ms", Units.percent(late.over100ms), style(late.over100ms)),
+            .init("of the last", short: "of", "60 s", .dim),
+        ])
+    }
+
+    /// "busy 28% (event-loop utilization)  heap 6.1 MB": no requests or hand-backs in a Node app.
+    static func nodeActivityLine(_ loop: LoopSnapshot, node: NodeSnapshot) -> FieldLine {
+        var fields: [FieldLine.Field] = [
+            .init("busy", Units.percent(loop.utilization), Meaning.utilization(loop.utilization)),
+        ]
+        if let last = node.last {
+            fields.append(.init("heap", short: "heap", String(format: "%.1f MB", last.heapUsedBytes / 1_048_576)))
+        }
+        return FieldLine(fields)
+    }
+
+    /// The GC pauses of the last interval, or that the app has not reported yet.
+    static func nodeDetailLine(_ node: NodeSnapshot) -> TextLine {
+        guard let last = node.last else { return TextLine(node.connected ? "waiting for the first figures" : "waiting for the probe", .dim) }
+        return FieldLine([
+            .init("gc", "\(last.gcCount) pauses", last.gcCount > 0 ? .text : .dim),
+            .init("total", Units.ms(last.gcMs)),
+            .init("longest", Units.ms(last.gcMaxMs), Meaning.lag(last.gcMaxMs)),
+        ]).asTextLine(width: Int.max)
     }
 
     /// "late >10 ms 31%  >50 ms 24%  >100 ms 16%": the share of wall time
