@@ -67,13 +67,13 @@ public struct NodeAppModel: Sendable {
     public mutating func receive(_ message: ProbeMessage, at now: UInt64) {
         switch message.t {
         case "hb":
-            beat(lateMs: message.late_ms ?? 0, at: now)
+            beat(lateMs: Self.finite(message.late_ms), at: now)
         case "hello":
             connected = true
             pid = message.pid ?? pid
             nodeVersion = message.node
             if let hb = message.heartbeat_ms, hb > 0, hb < 1000 { heartbeatMs = hb }
-            if let every = message.interval_ms, every > 0 { intervalMs = every }
+            if let every = message.interval_ms, every > 0, every <= 3_600_000 { intervalMs = every }
             lastBeat = now
             note("probe connected: node \(nodeVersion ?? "?"), pid \(pid.map { String($0) } ?? "?")", at: now)
         case "inspector":
@@ -176,8 +176,8 @@ public struct NodeAppModel: Sendable {
         let interval = NodeSnapshot.Interval(
             at: self.seconds(now), seconds: max(0, seconds),
             lag: .init(p50: Self.finite(m.p50), p99: Self.finite(m.p99), max: Self.finite(m.max)),
-            utilization: Self.unit(m.elu), heapUsedBytes: Self.finite(m.heap),
-            gcCount: max(0, m.gc?.count ?? 0), gcMs: Self.finite(m.gc?.ms), gcMaxMs: Self.finite(m.gc?.max_ms))
+            utilization: Self.unit(m.elu), heapUsedBytes: Self.finite(m.heap, limit: 1e15),
+            gcCount: min(max(0, m.gc?.count ?? 0), 1_000_000), gcMs: Self.finite(m.gc?.ms), gcMaxMs: Self.finite(m.gc?.max_ms))
         intervals.append(interval)
         if intervals.count > 600 { intervals.removeFirst(intervals.count - 600) }
         for figure in m.workers ?? [] {
@@ -314,9 +314,13 @@ public struct NodeAppModel: Sendable {
 
     public var intervalHistory: [NodeSnapshot.Interval] { intervals }
 
-    static func finite(_ value: Double?) -> Double {
+    /// A figure from the probe as a number the screen can show: negative,
+    /// NaN or infinite is 0, and anything past `limit` (by default 10^9 ms,
+    /// 11 days) is cut to it, so a hostile or broken line cannot trap a
+    /// conversion to Int later (issue 15: `late_ms: 1e308` crashed looptop).
+    static func finite(_ value: Double?, limit: Double = 1e9) -> Double {
         guard let value, value.isFinite, value >= 0 else { return 0 }
-        return value
+        return min(value, limit)
     }
 
     static func unit(_ value: Double?) -> Double { min(1, finite(value)) }
