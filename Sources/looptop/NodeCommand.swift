@@ -34,7 +34,13 @@ struct NodeCommand: ParsableCommand {
               stalls               the loop did not turn for at least --blame-ms: the probe's heartbeat
                                    (every 10 ms) came late by `ms`. While it was late looptop paused the app
                                    once through the inspector (Debugger.pause), read the JavaScript call
-                                   frames (innermost first, lines 1-based) and resumed it.
+                                   frames (innermost first, lines 1-based) and resumed it. The debugger is
+                                   enabled with the first stall's pause (about 30 ms of the app's CPU, once),
+                                   so an app that never stalls never has it on.
+              late >50/>100 ms     dashboard: share of the last 60 s the loop was late by more than 50 or
+                                   100 ms, from the stalls (a stall of S ms is late by more than X for S - X)
+              ELU (workers table)  each Worker's event-loop utilization over the last interval: wall time
+                                   its loop was busy, not CPU time (a Worker waiting for a CPU still counts)
 
             HEADLESS OUTPUT
               One JSON object per probe interval: source ("node"), pid, node, t, interval_s, lag_ms
