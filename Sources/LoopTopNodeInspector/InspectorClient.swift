@@ -13,11 +13,12 @@ import Synchronization
 /// It connects only to the URL the probe sent (loopback) and runs on one NIO
 /// thread of its own.
 ///
-/// The debugger is enabled with the first pause, not at connection: enabling
-/// takes the app's main thread for about 30 ms of CPU (a `scriptParsed` for
-/// each of its ~100 scripts), which an app that never stalls should not pay.
-/// The inspector handles messages in order, so the pause that follows the
-/// enable finds the scripts already mapped.
+/// The debugger is not enabled at connection: enabling takes the app's main
+/// thread for about 30 ms of CPU (a `scriptParsed` for each of its ~100
+/// scripts). It is enabled when the probe first sees the app idle
+/// (``prepare()``), or else with the first pause: an app that is always busy
+/// and never stalls never pays it. The inspector handles messages in order,
+/// so a pause that follows the enable finds the scripts already mapped.
 public final class InspectorClient: NodeInspecting {
     struct State {
         var channel: Channel?
@@ -26,6 +27,8 @@ public final class InspectorClient: NodeInspecting {
         var pauseSentAt: UInt64 = 0
         var closed = false
         var debuggerEnabled = false
+        /// prepare() sent `Debugger.enable` and its answer has not come.
+        var enabling = false
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -134,6 +137,30 @@ public final class InspectorClient: NodeInspecting {
         return true
     }
 
+    public func prepare() {
+        let id = nextId.wrappingAdd(1, ordering: .relaxed).newValue
+        let channel: Channel? = state.withLock { state in
+            guard state.ready, !state.closed, !state.debuggerEnabled, let channel = state.channel else { return nil }
+            state.debuggerEnabled = true
+            state.enabling = true
+            return channel
+        }
+        guard let channel else { return }
+        // The id is known before the answer can come.
+        enableId.store(id, ordering: .relaxed)
+        send(["method": "Debugger.enable"], on: channel, id: id)
+    }
+
+    public var isEnabling: Bool { state.withLock { $0.enabling } }
+
+    /// The answer to the enable: the debugger is on.
+    func enabled() {
+        state.withLock { state in
+            state.enabling = false
+            if enableAtConnect { state.ready = true }
+        }
+    }
+
     public func close() {
         let channel: Channel? = state.withLock { state in
             state.closed = true
@@ -229,7 +256,7 @@ final class InspectorHandler: ChannelInboundHandler {
 
     private func handle(_ message: [String: Any], context: ChannelHandlerContext) {
         if message["method"] == nil, let id = message["id"] as? Int, id == client.enableId.load(ordering: .relaxed) {
-            client.becameReady()
+            client.enabled()
             return
         }
         guard let method = message["method"] as? String, let params = message["params"] as? [String: Any] else { return }

@@ -35,8 +35,8 @@ struct NodeCommand: ParsableCommand {
                                    (every 10 ms) came late by `ms`. While it was late looptop paused the app
                                    once through the inspector (Debugger.pause), read the JavaScript call
                                    frames (innermost first, lines 1-based) and resumed it. The debugger is
-                                   enabled with the first stall's pause (about 30 ms of the app's CPU, once),
-                                   so an app that never stalls never has it on.
+                                   enabled (about 30 ms of the app's CPU, once) when the probe first sees
+                                   the loop idle, or else with the first stall's pause.
               late >50/>100 ms     dashboard: share of the last 60 s the loop was late by more than 50 or
                                    100 ms, from the stalls (a stall of S ms is late by more than X for S - X)
               ELU (workers table)  each Worker's event-loop utilization over the last interval: wall time

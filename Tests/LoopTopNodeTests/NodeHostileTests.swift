@@ -76,8 +76,14 @@ struct NodeHostileTests {
             });
 
             """
-        let dir = try NodeFixture.directory(["fake-node": fake, "app.js": "\n"])
-        chmod(dir + "/fake-node", 0o755)
+        let dir = try NodeFixture.directory(["app.js": "\n"])
+        // Written with O_CLOEXEC: a descriptor open for writing that a child
+        // spawned meanwhile by a parallel test inherits makes exec fail (ETXTBSY).
+        let fd = open(dir + "/fake-node", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        #expect(fd >= 0)
+        let bytes = Array(fake.utf8)
+        #expect(bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count)
+        close(fd)
         let run = try NodeFixture.run(dir + "/app.js", duration: 30, node: dir + "/fake-node")
         #expect(run.outcome == .appEnded(.exited(code: 6)), "\(run.outcome)")
         #expect(run.output.contains("fake app: output"))

@@ -76,6 +76,22 @@ struct NodeModelTests {
         #expect(model.snapshot(at: 400 * ms).stallInProgressMs == 0)
     }
 
+    /// Issue 15: enabling the app's debugger holds its main thread once; that
+    /// stall is looptop's, said so, and no pause is sent into it (it would
+    /// blame node's timer code).
+    @Test func aStallWhileLooptopEnablesTheDebuggerIsLabelledAndNotPaused() {
+        var model = connected()
+        model.receive(message(#"{"t":"hb"}"#), at: 100 * ms)
+        model.debuggerEnabling = true
+        #expect(model.pauseDue(at: 300 * ms) == nil)
+        model.debuggerEnabling = false
+        model.receive(message(#"{"t":"hb","late_ms":180}"#), at: 290 * ms)
+        #expect(model.allStalls.last?.note == "while looptop enabled the app's debugger (once)")
+        model.receive(message(#"{"t":"hb"}"#), at: 300 * ms)
+        model.receive(message(#"{"t":"hb","late_ms":120}"#), at: 430 * ms)
+        #expect(model.allStalls.last?.note == "it ended before the pause took effect", "later stalls are the app's")
+    }
+
     @Test func aShortHiccupIsNotAStall() {
         var model = connected()
         _ = model.pauseDue(at: 60 * ms)

@@ -56,4 +56,24 @@ struct NodeDashboardTests {
         #expect(snapshot.warnings.first?.message == "loop blocked for 12000 ms so far in parseInvoice (billing.js:41)")
         #expect(snapshot.loop.stallMs == 12_000)
     }
+
+    /// Issue 15: the help of a Node app lists its own figures (ELU, heap, the
+    /// probe's delay monitor), not the engine's, and no fault key (its Workers
+    /// take only terminate).
+    @Test func helpSaysWhatANodeAppsFiguresAre() {
+        let info = SourceInfo(kind: .node, title: "node billing.js", pid: 4242, version: "v20.20.2")
+        let snapshot = NodeSource.snapshot(Self.nodeSnapshot(), info: info, history: [], time: 10_000_000_000, wall: 0)
+        var state = UIState()
+        state.helpVisible = true
+        var frame = Frame(snapshot: snapshot, state: state)
+        frame.capabilities = [.terminateWorker]
+        let keys = render(frame, rows: 40, cols: 120).lines.joined(separator: "\n")
+        #expect(keys.contains("terminate the selected worker"), "\(keys)")
+        #expect(!keys.contains("inject a fault"), "\(keys)")
+        frame.state.helpPage = 1
+        let figures = render(frame, rows: 40, cols: 120).lines.joined(separator: "\n")
+        #expect(figures.contains("monitorEventLoopDelay"), "\(figures)")
+        #expect(figures.contains("ELU"), "\(figures)")
+        #expect(!figures.contains("CPU/WALL"), "\(figures)")
+    }
 }

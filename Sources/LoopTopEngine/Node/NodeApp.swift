@@ -263,6 +263,7 @@ public final class NodeApp: Sendable {
         var connectTimedOut = false
         var buffer = [UInt8](repeating: 0, count: 65536)
         var inspectorAsked = false
+        var prepared = false
         var pendingEnding: NodeSnapshot.Ending?
 
         while true {
@@ -325,6 +326,12 @@ public final class NodeApp: Sendable {
             }
             if let inspector, inspectorAsked {
                 let ready = inspector.isReady
+                if ready, !prepared, model.withLock({ $0.idleSeen }) {
+                    prepared = true
+                    inspector.prepare()
+                }
+                let enabling = inspector.isEnabling
+                model.withLock { $0.debuggerEnabling = enabling }
                 model.withLock {
                     if $0.blameReady != ready, $0.ending == nil { $0.blameReady = ready }
                     if ready { $0.blameConnecting = false }

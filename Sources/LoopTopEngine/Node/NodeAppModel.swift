@@ -24,6 +24,14 @@ public struct NodeAppModel: Sendable {
     /// looptop is connecting to the inspector (once, at start).
     public var blameConnecting = false
     public private(set) var heartbeatMs: Double = 10
+    /// The probe saw the app's loop mostly idle (once): a good moment to enable its debugger.
+    public private(set) var idleSeen = false
+    /// looptop is enabling the app's debugger now (its main thread is busy with it): no pause.
+    public var debuggerEnabling = false {
+        didSet { if debuggerEnabling { enablingSinceBeat = true } }
+    }
+    /// The debugger was being enabled at some point since the last beat.
+    private var enablingSinceBeat = false
     public private(set) var intervalMs: Double = 1000
     private var lastBeat: UInt64?
 
@@ -88,6 +96,8 @@ public struct NodeAppModel: Sendable {
                 workers[id] = w
                 note("worker \(id): terminate() called", at: now)
             }
+        case "idle":
+            idleSeen = true
         case "notice":
             if let text = message.text { note(text, at: now) }
         case "fig":
@@ -108,6 +118,8 @@ public struct NodeAppModel: Sendable {
                 if pauseLatenciesMs.count > 1000 { pauseLatenciesMs.removeFirst(500) }
             } else if !blame {
                 stall.note = "blame off"
+            } else if enablingSinceBeat {
+                stall.note = "while looptop enabled the app's debugger (once)"
             } else if !blameReady && blameConnecting {
                 stall.note = "while looptop was connecting to the app's inspector"
             } else if !blameReady {
@@ -120,6 +132,7 @@ public struct NodeAppModel: Sendable {
         generation &+= 1
         pauseSent = false
         pauseReading = nil
+        enablingSinceBeat = debuggerEnabling
     }
 
     private mutating func record(_ stall: NodeSnapshot.Stall, at now: UInt64) {
@@ -193,7 +206,7 @@ public struct NodeAppModel: Sendable {
     /// Asks whether to pause the app now for blame; if so, marks the pause
     /// sent and returns the generation to hand back with its reading.
     public mutating func pauseDue(at now: UInt64) -> UInt64? {
-        guard blame, blameReady, connected, ending == nil, !pauseSent, let lastBeat else { return nil }
+        guard blame, blameReady, connected, ending == nil, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
         guard Double(now &- lastBeat) / 1e6 >= heartbeatMs + thresholdMs * 0.75 else { return nil }
         pauseSent = true
         return generation
@@ -201,7 +214,7 @@ public struct NodeAppModel: Sendable {
 
     /// When the next pause could be due (monotonic ns), for the reader's poll timeout.
     public func nextPauseCheck() -> UInt64? {
-        guard blame, blameReady, connected, !pauseSent, let lastBeat else { return nil }
+        guard blame, blameReady, connected, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
         return lastBeat + UInt64((heartbeatMs + thresholdMs * 0.75) * 1e6)
     }
 

@@ -48,4 +48,15 @@ public protocol NodeInspecting: AnyObject, Sendable {
     func pause(_ done: @escaping @Sendable (PauseReading) -> Void) -> Bool
     /// Disconnects (the app exits without waiting for a debugger) and ends the client's thread.
     func close()
+    /// Enables the debugger now if it is not yet (call when the app is idle,
+    /// so the first pause is quick and enabling does not lengthen a stall).
+    func prepare()
+    /// True from ``prepare()`` until the debugger is on: the app's main
+    /// thread is busy enabling it (a stall then is looptop's, not the app's).
+    var isEnabling: Bool { get }
+}
+
+extension NodeInspecting {
+    public func prepare() {}
+    public var isEnabling: Bool { false }
 }

@@ -139,10 +139,21 @@ public enum NodeProbe {
   // beat that comes late says by how much, so a stall is measured here.
   let last = performance.now();
   let nextFigures = last + intervalMs;
+  // Once, when a beat finds the loop mostly idle, say so: looptop enables the
+  // app's debugger then (it takes the main thread for a moment), not at start
+  // and not in the middle of the first stall.
+  let idleSaid = !blame;
+  let eluBeat = idleSaid ? undefined : performance.eventLoopUtilization();
   const beat = setInterval(() => {
     const now = performance.now();
     const late = now - last - heartbeatMs;
     last = now;
+    if (!idleSaid) {
+      const current = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(current, eluBeat).utilization;
+      eluBeat = current;
+      if (busy < 0.5 && late < reportLateMs) { idleSaid = true; send({ t: 'idle' }); }
+    }
     if (late >= reportLateMs) send({ t: 'hb', late_ms: late });
     else if (open && socket.writableLength <= maxQueued) socket.write('{"t":"hb"}\n');
     if (now >= nextFigures) { nextFigures = now + intervalMs; figures(); }

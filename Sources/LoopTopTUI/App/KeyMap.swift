@@ -115,7 +115,9 @@ public struct KeyMap: Sendable {
     public static func needs(_ action: Action) -> SourceCapabilities? {
         switch action {
         case .command: return .control
-        case .terminateSelected, .faultSelected: return .terminateWorker
+        case .terminateSelected: return .terminateWorker
+        // Faults are the engine's own (a Node app's Workers take only terminate).
+        case .faultSelected: return .control
         case .openDetail: return .workerDetail
         case .reloadSpec: return .reloadSpec
         case .lessonNext, .lessonPrevious, .lessonTogglePause: return .lessons
@@ -127,7 +129,7 @@ public struct KeyMap: Sendable {
     /// reading snapshots.
     static let labelNeeds: [String: SourceCapabilities] = [
         "+": .control, "-": .terminateWorker, "b": .control, "w": .control, "[  ]": .control, "[ ]": .control,
-        "{  }": .control, "{ }": .control, "space": .control, "B": .control, "x": .terminateWorker, "r": .control,
+        "{  }": .control, "{ }": .control, "space": .control, "B": .control, "x": .control, "r": .control,
         "L": .reloadSpec, "Enter": .workerDetail, "↵": .workerDetail,
     ]
 
@@ -161,6 +163,22 @@ public struct KeyMap: Sendable {
             ("CSW/S", "context switches a second, voluntary/involuntary (preempted), last 1 s"),
             ("DONE  ELAPSED", "jobs the worker finished since it started / how long its job has run"),
             ("ended workers", "BUSY, CPU/WALL and WAIT over the thread's whole life"),
+        ]
+        return entries.map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
+    }
+
+    /// The figures of a watched Node.js app (``Snapshot/node``): what the
+    /// probe measures in the app, and over what window.
+    public static func nodeFigures(interval: Double, glyphs: Glyphs = .unicode) -> [(figure: String, meaning: String)] {
+        let every = Units.window(interval)
+        let entries: [(String, String)] = [
+            ("lag p50 p99 max", "the app's monitorEventLoopDelay (1 ms resolution), \(every)"),
+            ("late >50 >100", "share of the last 60 s the loop was late by more than 50/100 ms, from its stalls"),
+            ("busy (loop)", "performance.eventLoopUtilization() of the main thread, \(every)"),
+            ("heap  gc", "v8 heap used; GC pauses (count, total, longest), \(every)"),
+            ("stall", "the probe's 10 ms heartbeat came late by this much; blamed on the frames of one pause"),
+            ("Top blockers", "stalls charged to their innermost app frame: total, count, since start"),
+            ("ELU", "a Worker's event-loop utilization, \(every) (wall time busy, not CPU)"),
         ]
         return entries.map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
     }

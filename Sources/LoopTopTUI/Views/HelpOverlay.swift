@@ -5,7 +5,10 @@ enum HelpOverlay {
     static func render(_ canvas: Canvas, frame: Frame) {
         let figures = frame.state.helpPage == 1
         let entries: [(String, String)]
-        if figures {
+        if figures, frame.snapshot.node != nil {
+            entries = KeyMap.nodeFigures(interval: frame.snapshot.interval.seconds > 0 ? frame.snapshot.interval.seconds : 1, glyphs: frame.glyphs)
+                .map { ($0.figure, $0.meaning) }
+        } else if figures {
             entries = KeyMap.figures(window: frame.snapshot.windowSeconds, glyphs: frame.glyphs).map { ($0.figure, $0.meaning) }
         } else {
             let keyMap = KeyMap(burstSize: frame.burstSize, lessonMode: frame.lesson != nil, specFile: frame.specFile)
