@@ -1,5 +1,6 @@
 import Foundation
 import LoopTopEngine
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -32,7 +33,8 @@ public final class InspectorClient: NodeInspecting {
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    private let state = Mutex(State())
+    // A pthread lock (NIO's), which ThreadSanitizer sees; Synchronization.Mutex it does not (see ConditionMutex).
+    private let state = NIOLockedValueBox(State())
     let nextId = Atomic<Int>(100)
     let enableId = Atomic<Int>(-1)
     /// The probe's own file: frames in it are looptop's, not the app's.
@@ -47,7 +49,7 @@ public final class InspectorClient: NodeInspecting {
         self.enableAtConnect = enableAtConnect
     }
 
-    public var isReady: Bool { state.withLock { $0.ready && !$0.closed } }
+    public var isReady: Bool { state.withLockedValue { $0.ready && !$0.closed } }
 
     public func connect(url: String, failed: @escaping @Sendable (String) -> Void) {
         guard let target = Self.parse(url) else { failed("inspector: not a ws://host:port/path URL: \(url)"); return }
@@ -85,7 +87,7 @@ public final class InspectorClient: NodeInspecting {
                             // moment, and a pause sent meanwhile would land after
                             // it, on whatever ran next).
                             if client.enableAtConnect {
-                                client.state.withLock { $0.debuggerEnabled = true }
+                                client.state.withLockedValue { $0.debuggerEnabled = true }
                                 // The id is known before the answer can come.
                                 let id = client.nextId.wrappingAdd(1, ordering: .relaxed).newValue
                                 client.enableId.store(id, ordering: .relaxed)
@@ -103,14 +105,14 @@ public final class InspectorClient: NodeInspecting {
         bootstrap.connect(host: target.host, port: target.port).whenComplete { result in
             switch result {
             case .success(let channel):
-                let keep = client.state.withLock { state -> Bool in
+                let keep = client.state.withLockedValue { state -> Bool in
                     guard !state.closed else { return false }
                     state.channel = channel
                     return true
                 }
                 if !keep { channel.close(promise: nil); return }
                 channel.closeFuture.whenComplete { _ in
-                    let wasOpen = client.state.withLock { state -> Bool in
+                    let wasOpen = client.state.withLockedValue { state -> Bool in
                         defer { state.ready = false; state.channel = nil }
                         return !state.closed
                     }
@@ -124,7 +126,7 @@ public final class InspectorClient: NodeInspecting {
 
     @discardableResult
     public func pause(_ done: @escaping @Sendable (PauseReading) -> Void) -> Bool {
-        let taken: (Channel, enable: Bool)? = state.withLock { state in
+        let taken: (Channel, enable: Bool)? = state.withLockedValue { state in
             guard state.ready, !state.closed, state.pending == nil, let channel = state.channel else { return nil }
             state.pending = done
             state.pauseSentAt = Self.nowNanos()
@@ -139,7 +141,7 @@ public final class InspectorClient: NodeInspecting {
 
     public func prepare() {
         let id = nextId.wrappingAdd(1, ordering: .relaxed).newValue
-        let channel: Channel? = state.withLock { state in
+        let channel: Channel? = state.withLockedValue { state in
             guard state.ready, !state.closed, !state.debuggerEnabled, let channel = state.channel else { return nil }
             state.debuggerEnabled = true
             state.enabling = true
@@ -151,18 +153,18 @@ public final class InspectorClient: NodeInspecting {
         send(["method": "Debugger.enable"], on: channel, id: id)
     }
 
-    public var isEnabling: Bool { state.withLock { $0.enabling } }
+    public var isEnabling: Bool { state.withLockedValue { $0.enabling } }
 
     /// The answer to the enable: the debugger is on.
     func enabled() {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.enabling = false
             if enableAtConnect { state.ready = true }
         }
     }
 
     public func close() {
-        let channel: Channel? = state.withLock { state in
+        let channel: Channel? = state.withLockedValue { state in
             state.closed = true
             state.ready = false
             defer { state.channel = nil }
@@ -174,12 +176,12 @@ public final class InspectorClient: NodeInspecting {
 
     // MARK: called by the handler, on the client's thread
 
-    func becameReady() { state.withLock { $0.ready = true } }
+    func becameReady() { state.withLockedValue { $0.ready = true } }
 
     /// Takes the pending request, if any, and tells it what was found.
     func paused(frames: [StackFrame]) -> Bool {
         let now = Self.nowNanos()
-        let taken = state.withLock { state -> ((@Sendable (PauseReading) -> Void), UInt64)? in
+        let taken = state.withLockedValue { state -> ((@Sendable (PauseReading) -> Void), UInt64)? in
             guard let pending = state.pending else { return nil }
             state.pending = nil
             return (pending, state.pauseSentAt)

@@ -61,11 +61,11 @@ public final class NodeApp: Sendable {
     public let directory: String
     public let socketPath: String
     public let probePath: String
-    private let model: Mutex<NodeAppModel>
+    private let model: ConditionMutex<NodeAppModel>
     private let inspector: NodeInspecting?
-    private let io: Mutex<IO>
+    private let io: ConditionMutex<IO>
     private let wake: (read: Int32, write: Int32)
-    private let thread = Mutex<OSThread?>(nil)
+    private let thread = ConditionMutex<OSThread?>(nil)
     private let stopRequested = Atomic<Bool>(false)
     private let endedFlag = Atomic<Bool>(false)
 
@@ -93,13 +93,13 @@ public final class NodeApp: Sendable {
         chmod(directory, 0o700)
         socketPath = directory + "/probe.sock"
         probePath = directory + "/probe.cjs"
-        model = Mutex(NodeAppModel(script: options.script, thresholdMs: options.thresholdMs, blame: options.blame && inspector != nil,
+        model = ConditionMutex(NodeAppModel(script: options.script, thresholdMs: options.thresholdMs, blame: options.blame && inspector != nil,
                                    start: monotonicNow()))
         var pipeFDs: [Int32] = [0, 0]
         _ = pipe(&pipeFDs)
         for fd in pipeFDs { Self.makeNonBlockingCloseOnExec(fd) }
         wake = (pipeFDs[0], pipeFDs[1])
-        io = Mutex(IO())
+        io = ConditionMutex(IO())
         let fd = open(probePath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { cleanUp(); throw NodeAppError(description: "cannot write the probe to \(probePath)") }
         let bytes = Array(NodeProbe.source.utf8)
@@ -199,9 +199,9 @@ public final class NodeApp: Sendable {
     public func takeReports() -> [NodeReport] { model.withLock { $0.takeReports() } }
 
     /// Every stall so far (the summary line).
-    public func allStalls() -> [NodeSnapshot.Stall] { model.withLock { $0.allStalls } }
+    public func allStalls() -> [NodeSnapshot.Stall] { model.withLock { $0.allStalls.map { $0 } } }
     public func intervalHistory() -> [NodeSnapshot.Interval] { model.withLock { $0.intervalHistory } }
-    public func pauseLatencies() -> [Double] { model.withLock { $0.pauseLatenciesMs } }
+    public func pauseLatencies() -> [Double] { model.withLock { $0.pauseLatenciesMs.map { $0 } } }
     public var pid: Int32 { io.withLock { $0.pid } }
 
     /// True once the app has ended and its output is drained.

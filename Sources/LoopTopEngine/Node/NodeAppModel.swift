@@ -297,7 +297,7 @@ public struct NodeAppModel: Sendable {
     /// Interval reports not yet taken, oldest first (one per probe figures line).
     public mutating func takeReports() -> [NodeReport] {
         defer { pendingReports.removeAll() }
-        return pendingReports
+        return pendingReports.map { $0 }
     }
 
     /// Stalls that ended since the last report.
@@ -322,10 +322,12 @@ public struct NodeAppModel: Sendable {
             stallInProgressFrames: inProgress > 0 ? (pauseReading?.frames ?? []) : [],
             workers: workerList(), stalls: Array(allStalls.suffix(100)), stallsTotal: allStalls.count,
             topBlockers: blockers.values.sorted { $0.totalMs > $1.totalMs }.prefix(10).map { $0 },
-            events: events, log: log, ending: ending, droppedLines: droppedLines, problem: problem)
+            events: events.map { $0 }, log: log.map { $0 }, ending: ending, droppedLines: droppedLines, problem: problem)
     }
 
-    public var intervalHistory: [NodeSnapshot.Interval] { intervals }
+    // Copies into buffers of their own: a caller reads them outside the lock
+    // while the reader thread appends in place (see the brief's TSan rule).
+    public var intervalHistory: [NodeSnapshot.Interval] { intervals.map { $0 } }
 
     /// A figure from the probe as a number the screen can show: negative,
     /// NaN or infinite is 0, and anything past `limit` (by default 10^9 ms,

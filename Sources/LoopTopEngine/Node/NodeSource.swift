@@ -8,7 +8,7 @@ import Synchronization
 /// sending it twice for the same worker within a few seconds.
 public final class NodeSource: SnapshotSource {
     public let app: NodeApp
-    private let confirm = Mutex<(worker: Int, until: UInt64)?>(nil)
+    private let confirm = ConditionMutex<(worker: Int, until: UInt64)?>(nil)
     static let confirmNanos: UInt64 = 4_000_000_000
 
     /// `app` must have been started.
