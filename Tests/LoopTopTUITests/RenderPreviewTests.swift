@@ -12,4 +12,8 @@ import LoopTopEngine
         print("### \(name) \(cols)x\(rows)")
         print(screen.text)
     }
+    for (name, frame, rows, cols) in CompareScenarios.all {
+        print("### \(name) \(cols)x\(rows)")
+        print(renderCompare(frame, rows: rows, cols: cols).text)
+    }
 }
