@@ -52,12 +52,40 @@ enum CompareScenarios {
         return f
     }
 
+    /// The main dashboard's queue panel with the model: offloaded, 4 workers on 2 cores.
+    static func modelled(arrivalRate: Double = 60) -> Snapshot {
+        var s = Fixtures.offloaded()
+        s.queue.model = QueueModel(arrivalRate: arrivalRate, serviceMs: 20, serviceCV: 0.1, servers: 2,
+                                   serversReason: "4 workers share 2 cores", measuredWaitMs: 3.9)
+        return s
+    }
+
+    /// Two workers on two cores: a worker fewer is one server, unstable at 60/s.
+    static func twoWorkers() -> Snapshot {
+        var s = modelled()
+        s.workers = Array(s.workers.prefix(2))
+        s.liveWorkers = 2
+        return s
+    }
+
+    static var dashboards: [(String, Frame, Int, Int)] {
+        [
+            ("queue-model", DashboardScenarios.frame(modelled()), 30, 100),
+            ("queue-model-two", DashboardScenarios.frame(twoWorkers()), 30, 100),
+            ("queue-unstable", DashboardScenarios.frame(modelled(arrivalRate: 130)), 30, 100),
+            ("queue-curve", DashboardScenarios.frame(modelled()) { $0.modelCurve = true }, 30, 100),
+            ("queue-model-80", DashboardScenarios.frame(modelled()), 24, 80),
+        ]
+    }
+
     static let all: [(String, CompareFrame, Int, Int)] = [
         ("compare", frame(), 24, 80),
         ("compare-small", frame(), 12, 40),
         ("compare-large", blockedNow(), 40, 140),
         ("compare-notice", frame(notices: [Notice("compare: each side keeps its mode (--left, --right)")]), 24, 80),
         ("compare-curve", frame(state: { var s = UIState(); s.modelCurve = true; return s }()), 24, 100),
+        ("compare-help", frame(state: { var s = UIState(); s.helpVisible = true; return s }()), 24, 80),
+        ("compare-figures", frame(state: { var s = UIState(); s.helpVisible = true; s.helpPage = 1; return s }()), 30, 120),
     ]
 }
 

@@ -247,23 +247,23 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)               ? help  q quit
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
-        │           ┌ Keys ─────────────────────────────────────── ? figures · any key closes ─┐           │
+        │ late >10 m┌ Keys ─────────────────────────────────────── ? figures · any key closes ─┐           │
         │           │ +        spawn a worker                                                  │           │
         │           │ -        terminate the selected worker (else the newest)                 │           │
-        │  ▁▁▁▁▁▁▁▁▁│ b        mode: blocking → chunked → offloaded                            │10         │
-        │ busy 12%  │ w        next workload                                                   │ne/s       │
-        │ hand-back │ [  ]     job size: halve / double                                        │ p99 24 ms │
-        └───────────│ {  }     arrival rate: halve / double                                    │───────────┘
-        ┌ Workers ──│ space    pause / resume arrivals                                         │───────────┐
-        │  ID STATE │ B        burst: 20 jobs at once                                          │           │
-        │   1 runnin│ x        inject a fault into the selected worker                         │████▅▂▅▇███│
-        │   2 idle  │ r        reset statistics (job counts stay)                              │███▄▂▅████▇│
-        │   3 runnin│ t        next color theme                                                │████▂▃▆████│
-        │   4 starti│ z        freeze the display (the engine runs on)                         │           │
-        │           │ ↑ ↓ j k  select a worker (PgUp PgDn Home End)                            │           │
+        │           │ b        mode: blocking → chunked → offloaded                            │           │
+        │  ▁▁▁▁▁▁▁▁▁│ w        next workload                                                   │10         │
+        │ busy 12%  │ [  ]     job size: halve / double                                        │ne/s       │
+        │ hand-back │ {  }     arrival rate: halve / double                                    │ p99 24 ms │
+        └───────────│ space    pause / resume arrivals                                         │───────────┘
+        ┌ Workers ──│ B        burst: 20 jobs at once                                          │───────────┐
+        │  ID STATE │ x        inject a fault into the selected worker                         │           │
+        │   1 runnin│ r        reset statistics (job counts stay)                              │████▅▂▅▇███│
+        │   2 idle  │ t        next color theme                                                │███▄▂▅████▇│
+        │   3 runnin│ z        freeze the display (the engine runs on)                         │████▂▃▆████│
+        │   4 starti│ ↑ ↓ j k  select a worker (PgUp PgDn Home End)                            │           │
         │           │ s        sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S  │           │
         │           │ e        hide / show ended workers                                       │           │
+        │           │ m        queue: predicted wait by arrival rate, or the depth graph       │           │
         │           │ l        focus the event log: ↑ ↓ PgUp PgDn Home End scroll it, Esc back │           │
         │           │ Enter ↵  worker detail                                                   │           │
         │           │ Esc      back (close detail, help, selection)                            │           │

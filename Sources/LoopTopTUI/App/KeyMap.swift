@@ -202,7 +202,7 @@ public struct KeyMap: Sendable {
             (arrows + " j k", "select a worker (PgUp PgDn Home End)"),
             ("s", "sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S"),
             ("e", "hide / show ended workers"),
-            ("m", "queue: predicted wait against the arrival rate (the model's curve), or the depth graph"),
+            ("m", "queue: predicted wait by arrival rate, or the depth graph"),
             ("l", "focus the event log: " + arrows + " PgUp PgDn Home End scroll it, Esc back"),
             (enter, "worker detail"),
             ("Esc", "back (close detail, help, selection)"),

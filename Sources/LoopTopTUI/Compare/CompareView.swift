@@ -251,7 +251,7 @@ public enum CompareView {
             ("B", "burst: 20 jobs at once (both)"),
             ("+", "spawn a worker (both)"),
             ("r", "reset statistics (both; job counts stay)"),
-            ("m", "predicted queue wait against the arrival rate, instead of the lag graphs"),
+            ("m", "predicted wait against the arrival rate, instead of the lag graphs"),
             ("t", "next color theme"),
             ("z", "freeze the display (the engines run on)"),
             ("b", "mode: fixed per side (--left, --right)"),

@@ -30,31 +30,43 @@ enum QueuePanel {
     /// The queueing model's lines over the recent window: "predicted wait
     /// 4.1 ms · measured 3.8 ms" (or "unstable: queue grows"), and for the
     /// pool what one worker more or fewer would give.
-    static func modelLines(_ s: Snapshot, glyphs: Glyphs) -> [TextLine] {
+    static func modelLines(_ s: Snapshot, glyphs: Glyphs) -> [ChoiceLine] {
         guard let model = s.queue.model, model.serviceMs > 0 else { return [] }
         let dot = glyphs == .unicode ? " · " : " - "
-        let measured = model.measuredWaitMs.map { Units.ms($0) } ?? "—"
-        var lines: [TextLine] = []
+        let measured = model.measuredWaitMs.map { Units.ms($0) } ?? glyphs.none
+        var lines: [ChoiceLine] = []
         if let predicted = model.predictedWaitMs {
-            lines.append(TextLine([Span("predicted wait ", .dim), Span(Units.ms(predicted), .text),
-                                   Span(dot + "measured ", .dim), Span(measured, .text)]))
+            let p = Span(Units.ms(predicted), .text), m = Span(measured, .text)
+            lines.append(ChoiceLine([
+                TextLine([Span("predicted wait ", .dim), p, Span(dot + "measured ", .dim), m]),
+                TextLine([Span("predicted ", .dim), p, Span(dot + "measured ", .dim), m]),
+                TextLine([Span("model ", .dim), p, Span(dot + "real ", .dim), m]),
+            ]))
         } else {
-            lines.append(TextLine([Span("unstable: queue grows", .critical),
-                                   Span(" (utilization \(Units.ratio(model.utilization)))" + dot + "measured ", .dim),
-                                   Span(measured, .warn)]))
+            let u = Units.ratio(model.utilization)
+            lines.append(ChoiceLine([
+                TextLine([Span("unstable: queue grows", .critical), Span(" (utilization \(u))" + dot + "measured ", .dim), Span(measured, .warn)]),
+                TextLine([Span("unstable: queue grows", .critical), Span(" (\(u))" + dot + "measured ", .dim), Span(measured, .warn)]),
+                TextLine([Span("unstable: queue grows", .critical), Span(" (\(u))", .dim)]),
+            ]))
         }
         // Workers are servers only when jobs go to them.
         guard s.settings.mode == .offloaded else { return lines }
-        func said(_ option: (servers: Int, waitMs: Double?)) -> String {
-            guard option.servers > 0 else { return "no worker" }
-            return option.waitMs.map { Units.ms($0) } ?? "unstable"
+        func said(_ option: (servers: Int, waitMs: Double?)) -> Span {
+            guard option.servers > 0 else { return Span("no worker", .warn) }
+            return option.waitMs.map { Span(Units.ms($0), .text) } ?? Span("unstable", .warn)
         }
         let more = model.predictedWaitMs(workers: s.liveWorkers + 1, cores: s.cores)
-        let fewer = model.predictedWaitMs(workers: s.liveWorkers - 1, cores: s.cores)
+        let fewer = said(model.predictedWaitMs(workers: s.liveWorkers - 1, cores: s.cores))
         // Past the cores a worker more adds no server: say so rather than repeat the figure.
-        let moreText = more.servers == model.servers ? "same (cores full)" : said(more)
-        lines.append(TextLine([Span("a worker more ", .dim), Span(moreText, .text),
-                               Span(dot + "fewer ", .dim), Span(said(fewer), fewer.waitMs == nil ? .warn : .text)]))
+        let full = more.servers == model.servers
+        let plus = full ? Span("no faster (cores full)", .dim) : said(more)
+        let plusShort = full ? Span("same", .dim) : said(more)
+        lines.append(ChoiceLine([
+            TextLine([Span("a worker more: ", .dim), plus, Span(dot + "fewer: ", .dim), fewer]),
+            TextLine([Span("a worker more: ", .dim), plusShort, Span(dot + "fewer: ", .dim), fewer]),
+            TextLine([Span("worker +1 ", .dim), plusShort, Span(dot + "-1 ", .dim), fewer]),
+        ]))
         return lines
     }
 
