@@ -79,4 +79,22 @@ import Testing
         #expect(source.info.kind == .compare)
         #expect(source.snapshot().source.kind == .compare)
     }
+
+    /// Both engines run at once and every frame of each conserves its jobs
+    /// (no timing: the sanitizer pass runs this one).
+    @Test func bothEnginesRunAndConserve() {
+        let source = Self.pair(jobMs: 2, rate: 50)
+        source.start()
+        defer { source.stop() }
+        #expect(eventually {
+            let (l, r) = source.tick()
+            return l.jobs.completed >= 3 && r.jobs.completed >= 3
+        })
+        source.send(.burst(5))
+        for _ in 0..<5 {
+            let (l, r) = source.tick()
+            #expect(l.jobs.isConserved && r.jobs.isConserved)
+            #expect(l.source.kind == .engine && source.snapshot().source.kind == .compare)
+        }
+    }
 }
