@@ -6,7 +6,7 @@ import LoopTopTUI
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch another process's threads: state, CPU, run-queue wait, context switches.",
-        discussion: """
+        discussion: helpText("""
             Reads /proc/PID/task/* every --interval seconds (1 s by default; each thread
             costs about 12 us a read). Read-only: nothing is sent to the process.
 
@@ -35,7 +35,7 @@ struct Attach: ParsableCommand {
             EXAMPLES
               looptop attach 4242
               looptop attach 4242 --headless --duration 10 --json threads.jsonl
-            """)
+            """))
 
     @Argument(help: ArgumentHelp("The process id to watch.", valueName: "pid"))
     var pid: Int32

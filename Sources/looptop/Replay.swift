@@ -6,7 +6,7 @@ import LoopTopTUI
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Play a recording made with `looptop run --record FILE`.",
-        discussion: """
+        discussion: helpText("""
             The dashboard plays it at the recorded pace; the header says REPLAY and where it is
             (01:12 / 04:30). Keys: space pause/play, ← → one frame, PgUp PgDn 10 s back/forward,
             Home End first/last frame, < > halve/double the speed; Enter, z and the selection
@@ -24,7 +24,7 @@ struct Replay: ParsableCommand {
               looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 10 --record run.jsonl
               looptop replay run.jsonl
               looptop replay run.jsonl --headless --interval 2
-            """)
+            """))
 
     @Argument(help: ArgumentHelp("A recording (`looptop run --record FILE`).", valueName: "file"))
     var file: String

@@ -7,7 +7,7 @@ import LoopTopTUI
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the engine: the live dashboard, or --headless for JSON Lines.",
-        discussion: """
+        discussion: helpText("""
             HEADLESS OUTPUT
               One JSON object per interval, then a summary object with "summary": true.
               Every line has: mode, workers, lag_ms {p50, p99, max}, loop_utilization (0..1),
@@ -36,7 +36,7 @@ struct Run: ParsableCommand {
               looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 5
               looptop run --headless --workers 2 --json out.jsonl --duration 10
               looptop run --metrics 127.0.0.1:9464
-            """)
+            """))
 
     @OptionGroup var engine: EngineOptions
 
