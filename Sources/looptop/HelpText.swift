@@ -6,7 +6,8 @@
 /// on one line and "(0..1)," alone on the next. Here consecutive lines of
 /// prose at one indentation are one paragraph, wrapped at `width` with its
 /// indentation kept; a command line (`looptop …`), a heading (capitals), a
-/// blank line or a change of indentation starts a new one. A command too long
+/// blank line, a table row (two spaces inside) or a change of indentation
+/// starts a new one. A command too long
 /// goes on with four more spaces.
 func helpText(_ text: String, width: Int = 79) -> String {
     var out: [String] = []
@@ -39,7 +40,9 @@ private func blocks(_ text: String) -> [Block] {
         let indent = line.prefix { $0 == " " }.count
         let body = line.dropFirst(indent)
         let isCommand = body.hasPrefix("looptop ") || body.hasPrefix("$ ")
-        let isProse = !body.isEmpty && !isCommand && body.contains { $0.isLowercase }
+        // A table row ("CPU      cores used: …") keeps its line.
+        let isRow = body.contains("  ")
+        let isProse = !body.isEmpty && !isCommand && !isRow && body.contains { $0.isLowercase }
         if isProse, let last = result.last, last.joinable, last.indent == indent {
             result[result.count - 1].text += " " + body
         } else {

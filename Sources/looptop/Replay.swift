@@ -73,7 +73,12 @@ struct Replay: ParsableCommand {
             if let truncation = recording.truncation {
                 FileHandle.standardError.write(Data("looptop: \(truncation)\n".utf8))
             }
-            HeadlessReplay(interval: interval).run(recording) { line in sink.write(Data((line + "\n").utf8)) }
+            let write = { (line: String) in sink.write(Data((line + "\n").utf8)) }
+            if recording.header.source.kind == .process {
+                ProcessReplay(interval: interval).run(recording, write: write)
+            } else {
+                HeadlessReplay(interval: interval).run(recording, write: write)
+            }
             if json != nil { try? sink.close() }
             return
         }

@@ -67,7 +67,7 @@ public enum Dashboard {
         }
         installFatalSignalRestore()
         source.start()
-        if source.info.kind == .process {
+        if source.info.kind == .process || (source as? ReplaySource)?.recording.header.source.kind == .process {
             // Another program's threads: its own view (process panel, threads table).
             return ProcessDashboardApp(source: source, options: options).run()
         }

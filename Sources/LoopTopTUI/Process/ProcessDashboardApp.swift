@@ -53,6 +53,7 @@ final class ProcessDashboardApp {
             if now >= nextFrame {
                 if screen.kernelSize != screen.size { screen.resize() }
                 live = source.snapshot(detailFor: nil)
+                options.onSnapshot?(live)
                 secondsOfDay = live.wallSeconds > 0 ? DashboardApp.secondsOfDay(unix: live.wallSeconds) : nil
                 notices.removeAll { $0.until <= now }
                 draw(screen)
@@ -100,7 +101,8 @@ final class ProcessDashboardApp {
 
     private func frame(_ snapshot: Snapshot) -> ProcessFrame {
         ProcessFrame(snapshot: snapshot, state: state, glyphs: glyphs, secondsOfDay: secondsOfDay,
-                     notices: notices.map(\.notice))
+                     notices: notices.map(\.notice),
+                     timeMark: (source as? any SeekableSource).map { TimeMark.replay($0.playback) })
     }
 
     private func draw(_ screen: CursesScreen) {
@@ -122,6 +124,7 @@ final class ProcessDashboardApp {
             }
             return false
         }
+        if handleReplayKey(key) { return false }
         let f = frame(shown)
         let wasFrozen = state.frozen
         if let notice = state.apply(key, threads: f.threads, visibleRows: ProcessView.threadRows(size: screen.size, frame: f),
@@ -130,6 +133,28 @@ final class ProcessDashboardApp {
         }
         if state.frozen != wasFrozen { frozen = state.frozen ? live : nil }
         return state.quitRequested
+    }
+
+    /// A replay of `looptop attach --record`: space pause/play, ← → one
+    /// reading, [ ] 10 s back/forward, < > speed. (PgUp PgDn Home End keep
+    /// moving through the threads, as live.) True if the key was one of them.
+    private func handleReplayKey(_ key: Key) -> Bool {
+        guard !state.helpVisible, let replay = source as? any SeekableSource else { return false }
+        let move: PlaybackMove
+        switch key {
+        case .character(" "): move = .togglePlay
+        case .left: move = .step(-1)
+        case .right: move = .step(1)
+        case .character("["): move = .jump(-10)
+        case .character("]"): move = .jump(10)
+        case .character("<"), .character(","): move = .scaleSpeed(0.5)
+        case .character(">"), .character("."): move = .scaleSpeed(2)
+        default: return false
+        }
+        replay.seek(move)
+        live = source.snapshot(detailFor: nil)
+        if state.frozen { frozen = live }
+        return true
     }
 
     private func show(_ notice: Notice) {
