@@ -6,7 +6,7 @@ import LoopTopTUI
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Two engines side by side: the same load, left blocking and right offloaded by default.",
-        discussion: """
+        discussion: helpText("""
             Both engines get the same workload, job size, rate and arrivals (the same seed for
             Poisson gaps), each in its own mode, and share this machine's cores. In the dashboard,
             size, rate, workload, pause, burst and spawn keys act on both; a line at the bottom says
@@ -21,7 +21,7 @@ struct Compare: ParsableCommand {
               looptop compare --job-ms 150 --rate 4
               looptop compare --headless --job-ms 150 --rate 4 --duration 5
               looptop compare --left chunked --right offloaded --arrival poisson
-            """)
+            """))
 
     @OptionGroup var engine: EngineOptions
 
