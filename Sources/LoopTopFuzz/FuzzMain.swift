@@ -8,7 +8,7 @@ import LoopTopTUI
 /// `-Xswiftc -sanitize=fuzzer -Xswiftc -DLOOPTOP_FUZZ`; a plain `swift build`
 /// compiles the stub below instead, so the normal build needs no libFuzzer.
 ///
-///     looptop-fuzz spec|theme|lesson [libFuzzer options] CORPUS_DIR...
+///     looptop-fuzz spec|theme|lesson|recording [libFuzzer options] CORPUS_DIR...
 ///     looptop-fuzz seeds DIR     # writes the built-in lessons as seed files
 ///
 /// Each input is given to the reader as the text of a file. A crash, a hang
@@ -18,7 +18,7 @@ struct FuzzMain {
     static func main() {
         let args = CommandLine.arguments
         guard args.count >= 2 else {
-            print("usage: looptop-fuzz spec|theme|lesson [libFuzzer options] CORPUS_DIR... | seeds DIR")
+            print("usage: looptop-fuzz spec|theme|lesson|recording [libFuzzer options] CORPUS_DIR... | seeds DIR")
             exit(2)
         }
         if args[1] == "seeds" {
@@ -26,7 +26,7 @@ struct FuzzMain {
             return
         }
         guard let reader = Reader(rawValue: args[1]) else {
-            print("looptop-fuzz: unknown reader '\(args[1])'; expected spec, theme or lesson")
+            print("looptop-fuzz: unknown reader '\(args[1])'; expected spec, theme, lesson or recording")
             exit(2)
         }
         FuzzTarget.reader = reader
@@ -43,7 +43,7 @@ struct FuzzMain {
 }
 
 enum Reader: String {
-    case spec, theme, lesson
+    case spec, theme, lesson, recording
 }
 
 enum FuzzTarget {
@@ -51,6 +51,10 @@ enum FuzzTarget {
 
     /// One input: read as the text of a file, as `TextFile` would hand it on.
     static func run(_ bytes: UnsafeRawBufferPointer) {
+        if reader == .recording {
+            replay(Data(bytes))
+            return
+        }
         // Invalid UTF-8 never reaches a reader (TextFile refuses it); the
         // repaired text still makes a useful input.
         let text = String(decoding: bytes, as: UTF8.self)
@@ -59,6 +63,7 @@ enum FuzzTarget {
             case .spec: _ = try WorkloadSpec.parse(text, name: "fuzz.toml")
             case .theme: _ = try ThemeLoader.parse(text, name: "fuzz")
             case .lesson: _ = try Lesson.parse(text, name: "fuzz")
+            case .recording: break  // handled above, as bytes
             }
         } catch let error as ConfigError {
             let line = error.description
@@ -67,6 +72,37 @@ enum FuzzTarget {
             }
         } catch {
             fatalError("a reader threw something other than a ConfigError: \(error)")
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// A recording (`looptop replay FILE`): parsed, then replayed headless as
+    /// the command would (engine and process recordings), and shown as a
+    /// replay source's frames: any of those steps must refuse in one line or
+    /// play, never trap.
+    static func replay(_ data: Data) {
+        let recording: RecordingFile
+        do {
+            recording = try RecordingFile.parse(data, path: "fuzz.jsonl")
+        } catch let error as RecordingError {
+            let line = error.message
+            if line.contains(where: { $0.isNewline }) || line.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+                fatalError("message is not one clean line: \(line.debugDescription)")
+            }
+            return
+        } catch {
+            fatalError("the recording reader threw something other than a RecordingError: \(error)")
+        }
+        if recording.header.source.kind == .process {
+            ProcessReplay(interval: 0.5).run(recording) { _ in }
+        } else {
+            HeadlessReplay(interval: 0.5).run(recording) { _ in }
+        }
+        let source = ReplaySource(recording: recording)
+        for move in [PlaybackMove.toEnd, .step(-1), .jump(-10), .toStart] {
+            source.seek(move)
+            _ = source.snapshot(detailFor: nil)
         }
     }
 }

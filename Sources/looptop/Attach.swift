@@ -6,7 +6,7 @@ import LoopTopTUI
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch another process's threads: state, CPU, run-queue wait, context switches.",
-        discussion: """
+        discussion: helpText("""
             Reads /proc/PID/task/* every --interval seconds (1 s by default; each thread
             costs about 12 us a read). Read-only: nothing is sent to the process.
 
@@ -32,10 +32,25 @@ struct Attach: ParsableCommand {
               "summary": true whose figures cover the whole watch. Exit 0 in both cases.
               A pid that does not exist or cannot be read: one line, exit 2.
 
+            RECORD AND METRICS
+              --record FILE writes every reading (each thread's cumulative CPU, run-queue
+              wait and switches) as JSON Lines; `looptop replay FILE` shows it in this view
+              (space, arrows, [ ] and < > move through it) or, with --headless, prints the
+              lines above rebuilt for any --interval.
+              --metrics HOST:PORT serves the figures at http://HOST:PORT/metrics, listening
+              on exactly that address on a thread of its own (looptop-metrics): per thread
+              (labels tid, name) looptop_thread_cpu_seconds_total,
+              looptop_thread_runqueue_wait_seconds_total, looptop_thread_context_switches_total
+              {kind}, looptop_thread_cpu_cores, looptop_thread_runqueue_wait_ratio; for the
+              process looptop_process_cpu_cores, _cores, _threads, _runnable_threads. Only
+              live threads have series, the 256 with the most CPU time
+              (looptop_thread_series_dropped counts the rest).
+
             EXAMPLES
               looptop attach 4242
               looptop attach 4242 --headless --duration 10 --json threads.jsonl
-            """)
+              looptop attach 4242 --record watch.jsonl --metrics 127.0.0.1:9464
+            """))
 
     @Argument(help: ArgumentHelp("The process id to watch.", valueName: "pid"))
     var pid: Int32
@@ -54,6 +69,11 @@ struct Attach: ParsableCommand {
 
     @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
     var fps: Double = 10
+
+    @Option(help: ArgumentHelp("Record every reading to this file (JSON Lines); `looptop replay FILE` plays it back, headless or in this view.", valueName: "file"))
+    var record: String?
+
+    @OptionGroup var metrics: MetricsOption
 
     @OptionGroup var theme: ThemeOption
 
@@ -76,6 +96,33 @@ struct Attach: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("looptop: \(error.message)\n".utf8))
             throw ExitCode(2)
+        }
+        // Before the screen changes: a port in use or a file that cannot be
+        // written is one line on the terminal as it was.
+        let exporter = try metrics.start()
+        if let exporter, headless {
+            FileHandle.standardError.write(Data("looptop: metrics at \(exporter.server.url)\n".utf8))
+        }
+        let recorder: Recorder?
+        do {
+            recorder = try record.map { try Recorder(path: $0) }
+        } catch let error as RecordingError {
+            exporter?.server.stop()
+            throw FileError(message: error.message)
+        }
+        recorder?.begin(process: source)
+        let box = exporter?.box
+        if recorder != nil || box != nil {
+            source.observeReadings { snapshot in
+                recorder?.record(snapshot)
+                box?.publish(snapshot)
+            }
+        }
+        defer {
+            source.observeReadings(nil)
+            recorder?.finish()
+            if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+            exporter?.server.stop()
         }
         if headless {
             try runHeadless(source)

@@ -7,11 +7,11 @@ import LoopTopTUI
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure looptop against its peers (a bare condition variable, GCD, a Node.js Worker) in one run.",
-        discussion: """
+        discussion: helpText("""
             Each figure is measured several times; the table shows the median, min and max of
             the runs. Ratios compare figures from this same run on this same machine.
             --quick runs a shorter version (under a minute) for smoke tests.
-            """)
+            """))
 
     @Flag(help: "Print the figures as one JSON object.")
     var json = false

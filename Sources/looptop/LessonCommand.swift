@@ -7,12 +7,12 @@ struct LessonCommandLine: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lesson",
         abstract: "Play a lesson: a scripted scenario with captions that teaches worker threads.",
-        discussion: """
+        discussion: helpText("""
             `looptop lesson list` lists the built-in lessons. `looptop lesson NAME` plays one in the
             dashboard (n: next step, p: previous, space: pause); `looptop lesson FILE.toml` plays a
             lesson file. With --headless, the lesson plays without a terminal and prints each step's
             caption with the figures measured at its end; the exit code is 1 if a check failed.
-            """)
+            """))
 
     @Argument(help: ArgumentHelp("'list', a built-in lesson's name, or a lesson file.", valueName: "name|file"))
     var lesson: String

@@ -7,11 +7,11 @@ struct Looptop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "looptop",
         abstract: "Watch and steer worker threads: an event loop, a pool of OS threads, real CPU work.",
-        discussion: """
+        discussion: helpText("""
             With no subcommand, looptop runs the live dashboard (the same as `looptop run`).
             `looptop run --headless` plays the same engine without a terminal and prints JSON Lines.
-            """,
-        subcommands: [Run.self, Replay.self, Attach.self, LessonCommandLine.self, NodeCommand.self, Workloads.self, Themes.self, Bench.self,
+            """),
+        subcommands: [Run.self, Compare.self, Replay.self, Attach.self, LessonCommandLine.self, NodeCommand.self, Workloads.self, Themes.self, Bench.self,
                       ThreadsDemo.self],
         defaultSubcommand: Run.self)
 

@@ -81,15 +81,17 @@ struct EngineOptions: ParsableArguments {
 
     /// The engine these options describe, with its workloads measured.
     /// `distributions`: fill each snapshot's whole-run histograms (for `--metrics`).
-    func makeEngine(windowSeconds: Double = 5, distributions: Bool = false) throws -> Engine {
+    /// `catalog`: workloads measured already (`compare` measures once for both engines).
+    func makeEngine(windowSeconds: Double = 5, distributions: Bool = false, catalog measured: WorkloadCatalog? = nil,
+                    mode chosen: Mode? = nil) throws -> Engine {
         // Read the spec before measuring anything: a bad file fails at once.
         let spec = try loadSpec()
-        let catalog = WorkloadCatalog.calibrated()
+        let catalog = measured ?? WorkloadCatalog.calibrated()
         guard spec != nil || catalog.workload(named: workload) != nil else {
             throw ValidationError("--workload: unknown '\(workload)'; expected one of: \(catalog.names.joined(separator: ", "))")
         }
         var settings = EngineSettings()
-        settings.mode = mode
+        settings.mode = chosen ?? mode
         settings.workload = workload
         settings.jobMs = jobMs
         settings.rate = rate
@@ -103,7 +105,11 @@ struct EngineOptions: ParsableArguments {
             autoRespawn: !noRespawn, catalog: catalog, windowSeconds: windowSeconds)
         configuration.keepsDistributions = distributions
         let engine = Engine(configuration: configuration)
-        if let spec { engine.apply(spec) }
+        if let spec {
+            engine.apply(spec)
+            // A spec's mode would make both sides of a comparison the same.
+            if let chosen { engine.send(.setMode(chosen)) }
+        }
         return engine
     }
 }

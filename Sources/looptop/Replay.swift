@@ -6,7 +6,7 @@ import LoopTopTUI
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Play a recording made with `looptop run --record FILE`.",
-        discussion: """
+        discussion: helpText("""
             The dashboard plays it at the recorded pace; the header says REPLAY and where it is
             (01:12 / 04:30). Keys: space pause/play, ← → one frame, PgUp PgDn 10 s back/forward,
             Home End first/last frame, < > halve/double the speed; Enter, z and the selection
@@ -24,7 +24,7 @@ struct Replay: ParsableCommand {
               looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 10 --record run.jsonl
               looptop replay run.jsonl
               looptop replay run.jsonl --headless --interval 2
-            """)
+            """))
 
     @Argument(help: ArgumentHelp("A recording (`looptop run --record FILE`).", valueName: "file"))
     var file: String
@@ -73,7 +73,12 @@ struct Replay: ParsableCommand {
             if let truncation = recording.truncation {
                 FileHandle.standardError.write(Data("looptop: \(truncation)\n".utf8))
             }
-            HeadlessReplay(interval: interval).run(recording) { line in sink.write(Data((line + "\n").utf8)) }
+            let write = { (line: String) in sink.write(Data((line + "\n").utf8)) }
+            if recording.header.source.kind == .process {
+                ProcessReplay(interval: interval).run(recording, write: write)
+            } else {
+                HeadlessReplay(interval: interval).run(recording, write: write)
+            }
             if json != nil { try? sink.close() }
             return
         }

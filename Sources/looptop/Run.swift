@@ -7,7 +7,7 @@ import LoopTopTUI
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the engine: the live dashboard, or --headless for JSON Lines.",
-        discussion: """
+        discussion: helpText("""
             HEADLESS OUTPUT
               One JSON object per interval, then a summary object with "summary": true.
               Every line has: mode, workers, lag_ms {p50, p99, max}, loop_utilization (0..1),
@@ -36,7 +36,7 @@ struct Run: ParsableCommand {
               looptop run --headless --mode blocking --job-ms 200 --rate 2 --duration 5
               looptop run --headless --workers 2 --json out.jsonl --duration 10
               looptop run --metrics 127.0.0.1:9464
-            """)
+            """))
 
     @OptionGroup var engine: EngineOptions
 
@@ -58,15 +58,11 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Record the run's frames to this file, 10 a second (JSON Lines); `looptop replay FILE` plays it back.", valueName: "file"))
     var record: String?
 
-    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics (e.g. 127.0.0.1:9464), listening on exactly that address.", valueName: "host:port"))
-    var metrics: String?
+    @OptionGroup var metrics: MetricsOption
 
     @OptionGroup var theme: ThemeOption
 
     func validate() throws {
-        if let metrics {
-            do { _ = try MetricsAddress(parsing: metrics) } catch { throw ValidationError(error.description) }
-        }
         if let duration, !(duration.isFinite && duration >= 0 && duration <= 31_536_000) {
             throw ValidationError("--duration must be between 0 and 31536000 seconds (a year), got \(duration)")
         }
@@ -99,7 +95,7 @@ struct Run: ParsableCommand {
             sink = LineSink(fd: STDOUT_FILENO)
         }
         // Listen before measuring anything: a port in use fails at once.
-        let exporter = try startMetrics()
+        let exporter = try metrics.start()
         if let exporter {
             writeToStderr("looptop: metrics at \(exporter.server.url)\n")
         }
@@ -142,7 +138,7 @@ struct Run: ParsableCommand {
         let chosenTheme = try theme.load()
         _ = try self.engine.loadSpec()
         // Before the screen changes: a port in use is one line on the terminal as it was.
-        let exporter = try startMetrics()
+        let exporter = try metrics.start()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
             writeToStderr("\(problem)\n")
@@ -161,21 +157,6 @@ struct Run: ParsableCommand {
         if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
         exporter?.server.stop()
         if code != 0 { throw ExitCode(code) }
-    }
-
-    /// The `--metrics` server, listening, or nil without the option. An
-    /// address it cannot bind is one line and exit 2.
-    private func startMetrics() throws -> (server: MetricsServer, box: SnapshotBox)? {
-        guard let metrics else { return nil }
-        let box = SnapshotBox()
-        do {
-            let address = try MetricsAddress(parsing: metrics)
-            return (try MetricsServer.start(at: address, box: box), box)
-        } catch let error as MetricsServerError {
-            throw FileError(message: error.description)
-        } catch {
-            throw FileError(message: "\(error)")
-        }
     }
 }
 

@@ -22,11 +22,11 @@ struct ThemeOption: ParsableArguments {
 struct Themes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the color themes: the built-in default and the .toml files found.",
-        discussion: """
+        discussion: helpText("""
             Themes are looked for in $LOOPTOP_THEMES (':'-separated folders), ./Themes, and the
             Themes folder of the source tree. Use one with `looptop --theme NAME`, or give a path.
             The `t` key cycles themes while the dashboard runs.
-            """)
+            """))
 
     func run() throws {
         let themes = ThemeLoader.available()

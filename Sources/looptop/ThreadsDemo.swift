@@ -14,11 +14,11 @@ struct ThreadsDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "threads-demo",
         abstract: "Start a process of named sleeping and spinning threads to try `looptop attach` on.",
-        discussion: """
+        discussion: helpText("""
             Threads are named sleep-N and spin-N (what ps -L -o comm shows). Prints
             "pid PID ready"; watch it from another terminal with `looptop attach PID`.
             Ends when its standard input closes (Ctrl-D) or on Ctrl-C.
-            """)
+            """))
 
     @Option(help: ArgumentHelp("Threads that sleep.", valueName: "n"))
     var sleeping: Int = 4

@@ -4,13 +4,13 @@ import LoopTopEngine
 struct Workloads: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the workloads with their parameters and measured cost on this machine.",
-        discussion: """
+        discussion: helpText("""
             Each workload's cost per unit is measured at start-up; a job "of 20 ms" gets the
             units that take about 20 ms here; the engine then keeps learning from finished jobs
             (their CPU time), per workload and place. --check runs jobs of 20 ms of each
             workload on this thread (as on the loop) and on a thread of its own (as on a worker),
             learning from the first five, and shows how close the next seven came (p50).
-            """)
+            """))
 
     @Option(help: ArgumentHelp("Also list the kernel workloads of this spec file.", valueName: "file"))
     var spec: String?

@@ -42,6 +42,35 @@ import Testing
         #expect(abs(last - 20) / 20 < 0.05)
     }
 
+    /// Issue 11: a set-up half the job's size (matmul makes two matrices)
+    /// and a first guess 5× off: ns per unit alone crept up on it for a
+    /// dozen jobs; a fit of set-up plus slope has it by the third job.
+    @Test func aLargeSetUpIsFittedNotCreptUpOn() {
+        var sizer = JobSizer()
+        let perUnit = 50_000.0, setUp = 10_000_000.0
+        var cpus: [Double] = []
+        for _ in 0..<6 {
+            let units = sizer.units(for: "matmul", ms: 20, place: .loop, catalog: Self.catalog)
+            // A little noise, as a real machine has.
+            let cpu = (setUp + Double(units) * perUnit) * (cpus.count % 2 == 0 ? 1.004 : 0.996)
+            cpus.append(cpu / 1e6)
+            sizer.learn(workload: "matmul", place: .loop, targetMs: 20, units: units, cpuNanos: UInt64(cpu))
+        }
+        #expect(cpus[0] < 15, "the catalog's guess is 5× the real cost a unit: \(cpus)")
+        for cpu in cpus.dropFirst(2) { #expect(abs(cpu - 20) / 20 < 0.05, "\(cpus)") }
+        for cpu in cpus.suffix(3) { #expect(abs(cpu - 20) / 20 < 0.015, "\(cpus)") }
+    }
+
+    @Test func theFitNeedsSizesThatDiffer() {
+        let same = [JobSizer.Sample(units: 100, cpuNanos: 2e7), .init(units: 102, cpuNanos: 2.1e7)]
+        #expect(JobSizer.fit(same, target: 2e7) == nil)
+        let apart = [JobSizer.Sample(units: 100, cpuNanos: 1.5e7), .init(units: 200, cpuNanos: 2.5e7)]
+        #expect(JobSizer.fit(apart, target: 2e7) == 150)
+        // Costs that fall as sizes grow are noise: no fit.
+        let falling = [JobSizer.Sample(units: 100, cpuNanos: 2.5e7), .init(units: 200, cpuNanos: 1.5e7)]
+        #expect(JobSizer.fit(falling, target: 2e7) == nil)
+    }
+
     /// Matmul and blur jobs are no longer rounded to whole products/images;
     /// a partial last one is still checked.
     @Test func partialProductsAndImagesAreChecked() throws {

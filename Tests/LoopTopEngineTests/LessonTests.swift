@@ -3,9 +3,9 @@ import Foundation
 import Testing
 
 @Suite struct LessonFileTests {
-    @Test func eightBuiltInLessonsParse() throws {
-        #expect(Lesson.builtIn.count == 8)
-        #expect(Set(Lesson.builtIn.map(\.name)).count == 8)
+    @Test func nineBuiltInLessonsParse() throws {
+        #expect(Lesson.builtIn.count == 9)
+        #expect(Set(Lesson.builtIn.map(\.name)).count == 9)
         for entry in Lesson.builtIn {
             let lesson = try Lesson.parse(entry.text, name: entry.name)
             #expect(!lesson.title.isEmpty)

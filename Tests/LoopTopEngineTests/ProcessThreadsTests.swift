@@ -179,3 +179,76 @@ struct ProcessHeadlessTests {
         #expect(objects.last?["exited"] as? Bool == true)
     }
 }
+
+/// Issue 16: `looptop attach PID --record FILE`, then `looptop replay FILE
+/// --headless`, gives back the lines the live watch printed.
+@Suite(.serialized, .enabled(if: ThreadsHelper.available, ThreadsHelper.skipReason))
+struct ProcessRecordingTests {
+    @Test func aRecordedWatchReplaysToTheLinesItPrinted() throws {
+        let child = try ThreadsHelper.Child(spin: 2, sleep: 1)
+        defer { child.kill() }
+        let source = try ProcessThreads(pid: child.pid, readEverySeconds: 0.2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("looptop-attach-\(getpid()).jsonl").path
+        defer { unlink(path) }
+        let recorder = try Recorder(path: path)
+        recorder.begin(process: source)
+        source.observeReadings { recorder.record($0) }
+        var live: [String] = []
+        var waited = 0
+        // The headless runner's own loop, at 0.2 s: four interval lines, then the summary.
+        ProcessHeadlessRunner(interval: 0.2, duration: 0.8).run(source: source, write: { live.append($0) }, wait: { deadline in
+            waited += 1
+            let now = monotonicNow()
+            if deadline > now { usleep(UInt32((deadline - now) / 1000)) }
+            return true
+        })
+        source.observeReadings(nil)
+        recorder.finish()
+        #expect(recorder.failure == nil)
+
+        let recording = try RecordingFile.load(path: path)
+        #expect(recording.header.source.kind == .process)
+        #expect(recording.header.source.pid == child.pid)
+        var replayed: [String] = []
+        ProcessReplay(interval: 0.2).run(recording) { replayed.append($0) }
+        #expect(live.count >= 3)
+        #expect(replayed == live, "live:\n\(live.joined(separator: "\n"))\nreplayed:\n\(replayed.joined(separator: "\n"))")
+
+        // Any other interval is rebuilt from the cumulative counters: one
+        // line over the whole recording has the summary's thread figures.
+        var wide: [String] = []
+        ProcessReplay(interval: 60).run(recording) { wide.append($0) }
+        let summary = try #require(wide.last)
+        #expect(summary.contains("\"summary\":true"))
+        #expect(summary.contains("\"name\":\"spin-0\"") && summary.contains("\"name\":\"nap-0\""))
+    }
+
+    /// A span's figures are differences of the cumulative counters over its seconds.
+    @Test func aSpanIsTheDifferenceOverItsSeconds() {
+        var a = Snapshot()
+        a.time = 1_000_000_000
+        a.process = ProcessFigures(pid: 7, command: "x", cores: 2)
+        a.threads = [ThreadSnapshot(tid: 8, name: "w", state: "running", cpu: 0, runqueueWait: 0,
+                                    voluntarySwitchesPerSecond: 0, involuntarySwitchesPerSecond: 0, cpuSeconds: 1,
+                                    runqueueWaitSeconds: 0.5, voluntarySwitches: 10, involuntarySwitches: 100)]
+        var b = a
+        b.time = 3_000_000_000
+        b.threads[0].cpuSeconds = 2.2
+        b.threads[0].runqueueWaitSeconds = 1.1
+        b.threads[0].voluntarySwitches = 12
+        b.threads[0].involuntarySwitches = 300
+        b.threads.append(ThreadSnapshot(tid: 9, name: "new", state: "sleeping", cpu: 0, runqueueWait: 0,
+                                        voluntarySwitchesPerSecond: 0, involuntarySwitchesPerSecond: 0,
+                                        cpuSeconds: 0.2, runqueueWaitSeconds: 0, voluntarySwitches: 4,
+                                        involuntarySwitches: 0, startedDuringWatch: true))
+        let s = ProcessReplay.span(from: a, to: b)
+        #expect(abs(s.threads[0].cpu - 0.6) < 1e-9)
+        #expect(abs((s.threads[0].runqueueWait ?? 0) - 0.3) < 1e-9)
+        #expect(s.threads[0].voluntarySwitchesPerSecond == 1)
+        #expect(s.threads[0].involuntarySwitchesPerSecond == 100)
+        #expect(abs(s.threads[1].cpu - 0.1) < 1e-9)
+        #expect(abs((s.process?.cpuCores ?? 0) - 0.7) < 1e-9)
+        #expect(s.process?.intervalSeconds == 2)
+        #expect(s.process?.runnableThreads == 1)
+    }
+}

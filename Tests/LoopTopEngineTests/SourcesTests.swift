@@ -216,9 +216,14 @@ struct SourcesTests {
         let recorder = try Recorder(path: path)
         recorder.attach(to: engine)
         var live: [String] = []
-        let summary = HeadlessRunner(interval: 0.5, duration: 2.5).run(engine: engine, write: { live.append($0) }, wait: { deadline in
+        // At least 2.5 s, and on until a job has completed and the loop has
+        // stalled behind it (a loaded machine gives the loop a fraction of a
+        // core), within a generous bound.
+        let started = monotonicNow()
+        let summary = HeadlessRunner(interval: 0.5, duration: 60).run(engine: engine, write: { live.append($0) }, wait: { deadline in
             while monotonicNow() < deadline { usleep(10_000) }
-            return true
+            let s = engine.snapshot(detailFor: nil)
+            return monotonicNow() - started < 2_500_000_000 || s.jobs.completed < 2
         })
         recorder.finish(engine)
         engine.stop()

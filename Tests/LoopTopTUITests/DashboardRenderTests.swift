@@ -26,9 +26,9 @@ struct DashboardRenderTests {
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
         │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
+        │   1 running  #1181 csv-parse 20 ms    12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
         │   2 idle     —                            —    290  60%     0.98    —       — ███▇▂▄▆████▄▂▅████▇│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
+        │   3 running  #1183 csv-parse 20 ms   3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
         │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │
@@ -113,9 +113,9 @@ struct DashboardRenderTests {
         └──────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────────────────────────┐
         │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY                               │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       —  █████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇███████│
+        │   1 running  #1181 csv-parse 20 ms    12 ms    301  96%     0.51    —       —  █████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇███████│
         │   2 idle     —                            —    290  60%     0.98    —       —  ███████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████▆│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       —  █████████▂▂▂▅▅▆█████████▂▂▂▅▅▆████████│
+        │   3 running  #1183 csv-parse 20 ms   3.0 ms    288  88%     0.55    —       —  █████████▂▂▂▅▅▆█████████▂▂▂▅▅▆████████│
         │   4 starting —                            —      0   0%        —    —       —                                        │
         │                                                                                                                      │
         │                                                                                                                      │
@@ -152,25 +152,25 @@ struct DashboardRenderTests {
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────────────── ↑20 ↓24 ─┐
         │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY                               │
         │  21 idle     —                            —    121  10%     0.03    —       —  ▄▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇█│
-        │  22 running  #2022 csv-parse         2.0 ms    122  90%     0.03    —       —  ▂▂▂▄▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆██│
-        │  23 running  #2023 csv-parse         3.0 ms    123  90%     0.03    —       —  ▂▂▂▅▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██│
+        │  22 running  #2022 csv-parse 20 ms   2.0 ms    122  90%     0.03    —       —  ▂▂▂▄▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆██│
+        │  23 running  #2023 csv-parse 20 ms   3.0 ms    123  90%     0.03    —       —  ▂▂▂▅▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██│
         │  24 idle     —                            —    124  10%     0.03    —       —  ▂▂▃▅▅█████████▄▂▂▃▅▅█████████▄▂▂▃▅▅███│
-        │  25 running  #2025 csv-parse         5.0 ms    125  90%     0.03    —       —  ▂▂▅▅▇█████████▂▂▂▅▅▇█████████▂▂▂▅▅▇███│
-        │  26 running  #2026 csv-parse         6.0 ms    126  90%     0.03    —       —  ▂▃▅▅█████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████│
+        │  25 running  #2025 csv-parse 20 ms   5.0 ms    125  90%     0.03    —       —  ▂▂▅▅▇█████████▂▂▂▅▅▇█████████▂▂▂▅▅▇███│
+        │  26 running  #2026 csv-parse 20 ms   6.0 ms    126  90%     0.03    —       —  ▂▃▅▅█████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████│
         │  27 idle     —                            —    127  10%     0.03    —       —  ▂▅▅▆█████████▂▂▂▅▅▆█████████▂▂▂▅▅▆████│
-        │  28 running  #2028 csv-parse         8.0 ms    128  90%     0.03    —       —  ▃▅▅▇████████▆▂▂▃▅▅▇████████▆▂▂▃▅▅▇████│
-        │  29 running  #2029 csv-parse         9.0 ms    129  90%     0.03    —       —  ▅▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████│
+        │  28 running  #2028 csv-parse 20 ms   8.0 ms    128  90%     0.03    —       —  ▃▅▅▇████████▆▂▂▃▅▅▇████████▆▂▂▃▅▅▇████│
+        │  29 running  #2029 csv-parse 20 ms   9.0 ms    129  90%     0.03    —       —  ▅▅▆█████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████│
         │  30 idle     —                            —    130  10%     0.03    —       —  ▅▅▇████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇█████│
-        │  31 running  #2031 csv-parse          11 ms    131  90%     0.03    —       —  ▅▅█████████▄▂▂▄▅▅█████████▄▂▂▄▅▅██████│
-        │  32 running  #2032 csv-parse          12 ms    132  90%     0.03    —       —  ▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██████│
+        │  31 running  #2031 csv-parse 20 ms    11 ms    131  90%     0.03    —       —  ▅▅█████████▄▂▂▄▅▅█████████▄▂▂▄▅▅██████│
+        │  32 running  #2032 csv-parse 20 ms    12 ms    132  90%     0.03    —       —  ▅▇████████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇██████│
         │  33 idle     —                            —    133  10%     0.03    —       —  ▅█████████▅▂▂▃▅▅█████████▅▂▂▃▅▅███████│
-        │  34 running  #2034 csv-parse          14 ms    134  90%     0.03    —       —  ▇█████████▂▂▂▅▅▆█████████▂▂▂▅▅▆███████│
-        │  35 running  #2035 csv-parse          15 ms    135  90%     0.03    —       —  █████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████████│
+        │  34 running  #2034 csv-parse 20 ms    14 ms    134  90%     0.03    —       —  ▇█████████▂▂▂▅▅▆█████████▂▂▂▅▅▆███████│
+        │  35 running  #2035 csv-parse 20 ms    15 ms    135  90%     0.03    —       —  █████████▅▂▂▃▅▅█████████▅▂▂▃▅▅████████│
         │  36 idle     —                            —    136  10%     0.03    —       —  █████████▂▂▂▄▅▆█████████▂▂▂▄▅▆████████│
-        │  37 running  #2037 csv-parse          17 ms    137  90%     0.03    —       —  ████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████│
-        │  38 running  #2038 csv-parse          18 ms    138  90%     0.03    —       —  ████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████████│
+        │  37 running  #2037 csv-parse 20 ms    17 ms    137  90%     0.03    —       —  ████████▆▂▂▂▅▅▇████████▆▂▂▂▅▅▇████████│
+        │  38 running  #2038 csv-parse 20 ms    18 ms    138  90%     0.03    —       —  ████████▃▂▂▄▅▆█████████▃▂▂▄▅▆█████████│
         │  39 idle     —                            —    139  10%     0.03    —       —  ███████▇▂▂▂▅▅▇████████▇▂▂▂▅▅▇████████▇│
-        │> 40 running  #2040 csv-parse           0 ms    140  90%     0.03    —       —  ███████▄▂▂▃▅▅█████████▄▂▂▃▅▅█████████▄│
+        │> 40 running  #2040 csv-parse 20 ms     0 ms    140  90%     0.03    —       —  ███████▄▂▂▃▅▅█████████▄▂▂▃▅▅█████████▄│
         └──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────┘
          ▲ 64 workers on 2 cores: each gets 0.03 of a core
          12:00:47 worker 4 spawned
@@ -247,23 +247,23 @@ struct DashboardRenderTests {
          looptop   OFFLOADED   csv-parse 20 ms  40 jobs/s  workers 4 (2 cores)               ? help  q quit
         ┌ Event loop ───────────────── lag, last minute ─┐┌ Queue ────────────────────────── capacity 256 ─┐
         │ lag p50 0.08 ms  p99 0.31 ms  max 1.2 ms       ││ depth 12       ▄█      ▄█      ▄█   rejected 0 │
-        │ late >10 ms 0%  >50 ms 0%  >100 ms 0%          ││              ▃███    ▃███    ▃███              │
-        │           ┌ Keys ─────────────────────────────────────── ? figures · any key closes ─┐           │
+        │ late >10 m┌ Keys ─────────────────────────────────────── ? figures · any key closes ─┐           │
         │           │ +        spawn a worker                                                  │           │
         │           │ -        terminate the selected worker (else the newest)                 │           │
-        │  ▁▁▁▁▁▁▁▁▁│ b        mode: blocking → chunked → offloaded                            │10         │
-        │ busy 12%  │ w        next workload                                                   │ne/s       │
-        │ hand-back │ [  ]     job size: halve / double                                        │ p99 24 ms │
-        └───────────│ {  }     arrival rate: halve / double                                    │───────────┘
-        ┌ Workers ──│ space    pause / resume arrivals                                         │───────────┐
-        │  ID STATE │ B        burst: 20 jobs at once                                          │           │
-        │   1 runnin│ x        inject a fault into the selected worker                         │████▅▂▅▇███│
-        │   2 idle  │ r        reset statistics (job counts stay)                              │███▄▂▅████▇│
-        │   3 runnin│ t        next color theme                                                │████▂▃▆████│
-        │   4 starti│ z        freeze the display (the engine runs on)                         │           │
-        │           │ ↑ ↓ j k  select a worker (PgUp PgDn Home End)                            │           │
+        │           │ b        mode: blocking → chunked → offloaded                            │           │
+        │  ▁▁▁▁▁▁▁▁▁│ w        next workload                                                   │10         │
+        │ busy 12%  │ [  ]     job size: halve / double                                        │ne/s       │
+        │ hand-back │ {  }     arrival rate: halve / double                                    │ p99 24 ms │
+        └───────────│ space    pause / resume arrivals                                         │───────────┘
+        ┌ Workers ──│ B        burst: 20 jobs at once                                          │───────────┐
+        │  ID STATE │ x        inject a fault into the selected worker                         │           │
+        │   1 runnin│ r        reset statistics (job counts stay)                              │████▅▂▅▇███│
+        │   2 idle  │ t        next color theme                                                │███▄▂▅████▇│
+        │   3 runnin│ z        freeze the display (the engine runs on)                         │████▂▃▆████│
+        │   4 starti│ ↑ ↓ j k  select a worker (PgUp PgDn Home End)                            │           │
         │           │ s        sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S  │           │
         │           │ e        hide / show ended workers                                       │           │
+        │           │ m        queue: predicted wait by arrival rate, or the depth graph       │           │
         │           │ l        focus the event log: ↑ ↓ PgUp PgDn Home End scroll it, Esc back │           │
         │           │ Enter ↵  worker detail                                                   │           │
         │           │ Esc      back (close detail, help, selection)                            │           │
@@ -292,9 +292,9 @@ struct DashboardRenderTests {
         └────────────────────────────────────────────────┘└────────────────────────────────────────────────┘
         ┌ Workers ─────────────────────────────────────────────────────────────────────────────────────────┐
         │  ID STATE    JOB                    ELAPSED   DONE BUSY CPU/WALL WAIT   CSW/S ACTIVITY           │
-        │   1 running  #1181 csv-parse          12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
+        │   1 running  #1181 csv-parse 20 ms    12 ms    301  96%     0.51    —       — █████▂▃▆████▅▂▅▇███│
         │   2 idle     —                            —    290  60%     0.98    —       — ███▇▂▄▆████▄▂▅████▇│
-        │   3 running  #1183 csv-parse         3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
+        │   3 running  #1183 csv-parse 20 ms   3.0 ms    288  88%     0.55    —       — ████▅▂▅▇████▂▃▆████│
         │   4 starting —                            —      0   0%        —    —       —                    │
         │                                                                                                  │
         │                                                                                                  │

@@ -176,3 +176,27 @@ struct HostileInputTests {
         #expect(outcome.exited && outcome.exitCode == 0, "\(outcome.summary)")
     }
 }
+
+/// Help reads as written: ArgumentParser breaks a line longer than 80
+/// columns and starts the rest at column 0, which left words alone on a line
+/// ("(0..1),", "printed", "2."). Every help text is wrapped before it sees it.
+@Suite struct HelpTextTests {
+    @Test(arguments: [[String](), ["run"], ["attach"], ["replay"], ["lesson"], ["workloads"], ["themes"],
+                      ["bench"], ["threads-demo"]])
+    func noLineOfHelpIsBrokenByArgumentParser(_ command: [String]) {
+        let outcome = HostileInputTests.run(command + ["--help"])
+        let out = String(decoding: outcome.stdout, as: UTF8.self)
+        let text = out.isEmpty ? outcome.errorText : out
+        let discussion = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .prefix { !$0.hasPrefix("USAGE:") }.dropFirst(2)  // the OVERVIEW line(s) are ArgumentParser's own
+        #expect(!discussion.isEmpty, "\(command): \(text)")
+        var previous: Substring = ""
+        for line in discussion {
+            // A line of one or two words right after a full line is a broken one.
+            let words = line.split(separator: " ")
+            #expect(!(previous.count >= 70 && !line.hasPrefix(" ") && (1...2).contains(words.count)),
+                    "\(command): \(previous) | \(line)")
+            previous = line
+        }
+    }
+}

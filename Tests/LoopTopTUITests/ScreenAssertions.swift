@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import LoopTopTUI
 
@@ -27,6 +30,9 @@ func expectLines(_ actual: [String], _ expected: String, sourceLocation: SourceL
     report.append("actual screen:")
     report.append(contentsOf: got.map { "|" + $0 })
     Issue.record(Comment(rawValue: report.joined(separator: "\n")), sourceLocation: sourceLocation)
+    if let path = getenv("LOOPTOP_SCREEN_DIFF") {
+        if let file = fopen(String(cString: path), "a") { fputs(report.joined(separator: "\n") + "\n", file); fclose(file) }
+    }
 }
 
 private func offset(_ change: CollectionDifference<String>.Change) -> Int {

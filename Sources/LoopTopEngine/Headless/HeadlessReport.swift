@@ -254,10 +254,13 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     }
 
     /// The line as compact JSON, keys in a fixed order.
-    public func jsonLine() -> String {
+    public func jsonLine() -> String { Self.jsonLine(of: self) }
+
+    /// Any headless line (a run's, a comparison's) as compact JSON, keys sorted.
+    static func jsonLine<T: Encodable>(of value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self) else { return "{}" }
+        guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 }

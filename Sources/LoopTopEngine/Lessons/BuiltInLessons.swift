@@ -115,6 +115,40 @@ extension Lesson {
             seconds = 3
             check = "run_p50 < 150 and workers == 2 and cancelled >= 1"
             """),
+        ("queueing", """
+            title = "Queueing: predicting the wait"
+            summary = "How long jobs wait, predicted from how often they arrive and how long they run (M/G/c), beside the measurement."
+            [setup]
+            workers = 1
+            do = ["workload spin", "job-ms 10", "arrival poisson", "rate 50", "queue 5000", "mode offloaded"]
+
+            [[step]]
+            caption = "One worker; 10 ms jobs arrive at random (Poisson), 50 a second: the worker is busy half the time (utilization 0.5). The M/G/1 formula predicts a mean wait of about 5 ms; the Queue panel shows the prediction beside what jobs measured."
+            settle = 1
+            seconds = 6
+            check = "model_stable == 1 and model_error < 0.5"
+
+            [[step]]
+            caption = "70 a second (utilization 0.7): only 40% more work, yet the wait more than doubles, to about 12 ms. Waits grow as 1 / (1 - utilization), and the prediction follows."
+            do = ["rate 70"]
+            settle = 1
+            seconds = 6
+            check = "utilization > 0.5 and model_error < 0.5 and measured_wait_ms > 4"
+
+            [[step]]
+            caption = "A second worker: with two servers the prediction (Erlang C) drops to about a millisecond, as the panel's 'a worker more' said. Press m to see the predicted wait against the arrival rate, and where the pool is now."
+            do = ["spawn 1"]
+            settle = 2
+            seconds = 4
+            check = "workers == 2 and measured_wait_ms < 10"
+
+            [[step]]
+            caption = "One worker again, and 130 jobs a second: the arrivals ask 1.3 times what it can do. There is no finite wait: the model says 'unstable: queue grows', and the queue does."
+            do = ["terminate", "rate 130"]
+            settle = 0.5
+            seconds = 3
+            check = "model_stable == 0 and queued > 30"
+            """),
         ("copy-vs-share", """
             title = "Copying vs sharing data"
             summary = "A 4 MB input per job: copied (structured clone), transferred, or shared with atomics."

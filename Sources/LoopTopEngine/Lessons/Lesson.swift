@@ -126,6 +126,11 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
         "cancelled": "jobs cancelled", "rejected": "jobs rejected", "queued": "jobs queued now",
         "running": "jobs running now", "workers": "live workers", "cpu_per_wall": "mean CPU/WALL of busy workers",
         "spawn_ms": "median spawn-to-ready of live workers, ms",
+        "utilization": "the queueing model's λ·S/c since the step settled, 0..; 1 or more: unstable",
+        "model_stable": "1 while the model's queue settles (utilization under 1), else 0",
+        "model_wait_ms": "mean queue wait the M/G/c model predicts since the step settled, ms (NaN when unstable)",
+        "measured_wait_ms": "mean queue wait measured since the step settled, ms",
+        "model_error": "|measured − predicted| / predicted mean wait (NaN when unstable)",
     ]
 
     public static func parse(_ text: String) -> Result<Condition, LessonSyntaxError> {
@@ -191,6 +196,14 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
             "rejected": Double(s.jobs.rejected - min(s.jobs.rejected, countsAtSettle.rejected)),
             "queued": Double(s.jobs.queued), "running": Double(s.jobs.running), "workers": Double(s.liveWorkers),
             "cpu_per_wall": busyWorkers.isEmpty ? 0 : busyWorkers.reduce(0) { $0 + $1.cpuPerWall } / Double(busyWorkers.count),
+            "utilization": t.model?.utilization ?? 0,
+            "model_stable": t.model.map { $0.stable ? 1 : 0 } ?? 0,
+            "model_wait_ms": t.model?.predictedWaitMs ?? .nan,
+            "measured_wait_ms": t.model?.measuredWaitMs ?? .nan,
+            "model_error": {
+                guard let predicted = t.model?.predictedWaitMs, let measured = t.model?.measuredWaitMs, predicted > 0 else { return .nan }
+                return abs(measured - predicted) / predicted
+            }(),
             "spawn_ms": {
                 let startups = s.workers.filter(\.state.isLive).compactMap(\.startupMs).sorted()
                 return startups.isEmpty ? 0 : startups[startups.count / 2]

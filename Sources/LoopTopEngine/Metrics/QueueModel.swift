@@ -60,6 +60,16 @@ public struct QueueModel: Sendable, Equatable, Codable {
                                    servers: other)
     }
 
+    /// What `workers` live workers would give (one more or fewer than now):
+    /// the servers they make (capped by cores, as for the pool now) and the
+    /// predicted wait with them, nil when that queue would be unstable.
+    /// With no worker left there is no server at all.
+    public func predictedWaitMs(workers: Int, cores: Int) -> (servers: Int, waitMs: Double?) {
+        guard workers > 0 else { return (0, nil) }
+        let count = QueueModel.servers(mode: .offloaded, liveWorkers: workers, cores: cores).count
+        return (count, predictedWaitMs(servers: count))
+    }
+
     /// The prediction at another arrival rate, for the wait-against-rate curve.
     public func predictedWaitMs(arrivalRate rate: Double) -> Double? {
         QueueModel.predictedWaitMs(arrivalRate: rate, serviceMs: serviceMs, serviceCV: serviceCV, servers: servers)
@@ -107,7 +117,7 @@ extension QueueModel {
     /// Servers for a mode: the loop is one server; offloaded jobs have one
     /// per live worker, but CPU-bound jobs on more workers than cores only
     /// take turns on the cores, so at most one per core.
-    static func servers(mode: Mode, liveWorkers: Int, cores: Int) -> (count: Int, reason: String) {
+    public static func servers(mode: Mode, liveWorkers: Int, cores: Int) -> (count: Int, reason: String) {
         switch mode {
         case .blocking, .chunked:
             return (1, "the event loop runs one job at a time")

@@ -48,6 +48,7 @@ public final class ProcessThreads: SnapshotSource, @unchecked Sendable {
         var watch: ProcessWatch
         var stopping = false
         var thread: OSThread?
+        var observer: (@Sendable (Snapshot) -> Void)?
     }
     private let state: ConditionMutex<State>
 
@@ -67,9 +68,20 @@ public final class ProcessThreads: SnapshotSource, @unchecked Sendable {
     @discardableResult
     public func readNow() -> Snapshot {
         let reading = ProcessReading.take(pid: pid, clock: clock)
-        var s = state.withLock { $0.watch.step(reading) }
+        let (stepped, observer) = state.withLock { ($0.watch.step(reading), $0.observer) }
+        var s = stepped
         s.source = info
+        observer?(s)
         return s
+    }
+
+    /// Calls `observer` with the snapshot of every reading from now on (nil
+    /// stops), on the thread that took it: the reading thread, or the caller
+    /// of ``readNow()`` headless. One reading at a time, so a recorder or an
+    /// exporter fed from here sees them in order. A recording's header
+    /// comes from `info`.
+    public func observeReadings(_ observer: (@Sendable (Snapshot) -> Void)?) {
+        state.withLock { $0.observer = observer }
     }
 
     /// Starts the reading thread (one reading at once, then one every

@@ -114,10 +114,30 @@ public final class Recorder: @unchecked Sendable {
         if let unwritten { writeFrame(unwritten) }
     }
 
-    private func take(_ snapshot: Snapshot, _ delta: ScopeDelta) {
+    /// Writes the header of a recording of a watched process (`looptop
+    /// attach PID --record FILE`); then ``record(_:)`` takes each reading.
+    /// One frame a reading, its threads' figures whole: a process has no
+    /// scope deltas, its counters are cumulative, and a replay rebuilds any
+    /// interval from them.
+    public func begin(process: ProcessThreads) {
+        let header = RecordingHeader(source: process.info, startedUnix: Engine.wallSeconds(), cores: Engine.cores,
+                                     framesPerSecond: 1 / max(0.05, process.readEverySeconds), historyLength: 600)
+        if let data = try? encoder.encode(header) { write(data) }
+    }
+
+    /// Records one reading of a process (from ``ProcessThreads/observeReadings(_:)``,
+    /// one at a time).
+    public func record(_ snapshot: Snapshot) { take(snapshot, nil) }
+
+    /// Writes a frame still held back (the last, when readings came faster than the frame rate).
+    public func finish() {
+        if let unwritten { writeFrame(unwritten) }
+    }
+
+    private func take(_ snapshot: Snapshot, _ delta: ScopeDelta?) {
         let started = selfCPUNanos()
         defer { cpuNanos &+= selfCPUNanos() &- started }
-        pending = pending.map { $0.merged(with: delta) } ?? delta
+        if let delta { pending = pending.map { $0.merged(with: delta) } ?? delta }
         unwritten = snapshot
         if lines <= 1 || snapshot.time &- lastWritten >= spacing &- spacing / 10 { writeFrame(snapshot) }
     }

@@ -28,9 +28,16 @@ public struct JobSizer: Sendable {
         var bucket: Int
     }
 
+    /// One finished job: its size and what it cost.
+    struct Sample: Sendable {
+        var units: Double
+        var cpuNanos: Double
+    }
+
     private struct Learned: Sendable {
-        var recent: [Double] = []
+        var recent: [Sample] = []
         var next = 0
+        /// Median ns per unit over `recent`.
         var estimate = 0.0
     }
 
@@ -49,16 +56,16 @@ public struct JobSizer: Sendable {
         guard units > 0, cpuNanos > 0, targetMs > 0 else { return }
         let key = Key(workload: workload, place: place, bucket: Self.bucket(ms: targetMs))
         var entry = learned[key] ?? Learned()
-        let cost = Double(cpuNanos) / Double(units)
+        let sample = Sample(units: Double(units), cpuNanos: Double(cpuNanos))
         if entry.recent.count < Self.keep {
-            entry.recent.append(cost)
+            entry.recent.append(sample)
         } else {
-            entry.recent[entry.next] = cost
+            entry.recent[entry.next] = sample
             entry.next = (entry.next + 1) % Self.keep
         }
         // The median: one job preempted mid-unit or hit by a page fault does not move it.
-        let sorted = entry.recent.sorted()
-        entry.estimate = sorted[sorted.count / 2]
+        let costs = entry.recent.map { $0.cpuNanos / $0.units }.sorted()
+        entry.estimate = costs[costs.count / 2]
         learned[key] = entry
         latest[workload, default: [:]][place] = entry.estimate
     }
@@ -72,14 +79,55 @@ public struct JobSizer: Sendable {
     }
 
     /// Units that take about `ms` of CPU here, from learned costs, else the catalog's.
+    ///
+    /// A job costs a set-up (making its inputs, a final check) plus so much
+    /// a unit, so ns per unit alone sizes wrongly while sizes still move
+    /// (issue 11: matmul, whose inputs are two fresh matrices, ran 8-46 %
+    /// long or short). Where recent jobs of these came in different sizes,
+    /// the sizer fits cost = set-up + units × slope to them (Theil–Sen:
+    /// medians of pairwise slopes, so a preempted job does not move it) and
+    /// solves for the asked CPU time; otherwise it scales by ns per unit,
+    /// which is exact once sizes have settled.
     public func units(for name: String, ms: Double, place: JobPlace, catalog: WorkloadCatalog) -> Int {
-        guard let cost = nanosPerUnit(workload: name, place: place, targetMs: ms),
-              let workload = catalog.workload(named: name) else {
+        guard let workload = catalog.workload(named: name) else { return catalog.units(for: name, ms: ms) }
+        let target = ms * 1_000_000
+        let wanted: Double
+        if let entry = learned[Key(workload: name, place: place, bucket: Self.bucket(ms: ms))],
+           let fitted = Self.fit(entry.recent, target: target) {
+            wanted = fitted
+        } else if let cost = nanosPerUnit(workload: name, place: place, targetMs: ms) {
+            wanted = target / cost
+        } else {
             return catalog.units(for: name, ms: ms)
         }
         let quantum = Double(max(1, workload.unitQuantum))
-        let wholes = (ms * 1_000_000 / cost / quantum).rounded()
+        let wholes = (wanted / quantum).rounded()
         return wholes.isFinite ? Int(max(1, min(wholes, 1e12)) * quantum) : Int(quantum)
+    }
+
+    /// Units for `target` ns from a fit of cost = set-up + units × slope, or
+    /// nil where the samples cannot tell set-up from slope (sizes too close).
+    static func fit(_ samples: [Sample], target: Double) -> Double? {
+        guard samples.count >= 2 else { return nil }
+        var slopes: [Double] = []
+        for i in samples.indices {
+            for j in samples.indices where j > i {
+                let du = samples[j].units - samples[i].units
+                // Sizes within 5 % of each other say nothing about the slope.
+                guard abs(du) > 0.05 * max(samples[i].units, samples[j].units) else { continue }
+                slopes.append((samples[j].cpuNanos - samples[i].cpuNanos) / du)
+            }
+        }
+        guard !slopes.isEmpty else { return nil }
+        slopes.sort()
+        let slope = slopes[slopes.count / 2]
+        guard slope > 0 else { return nil }
+        let setups = samples.map { $0.cpuNanos - slope * $0.units }.sorted()
+        let setup = setups[setups.count / 2]
+        // A negative set-up or one that leaves no room for work is noise, not a fit.
+        guard setup >= 0, setup < 0.9 * target else { return nil }
+        let units = (target - setup) / slope
+        return units.isFinite && units > 0 ? units : nil
     }
 }
 

@@ -67,7 +67,11 @@ public enum Dashboard {
         }
         installFatalSignalRestore()
         source.start()
-        if source.info.kind == .process {
+        if let pair = source as? CompareSource {
+            // Two engines: the split screen.
+            return CompareDashboardApp(source: pair, options: options).run()
+        }
+        if source.info.kind == .process || (source as? ReplaySource)?.recording.header.source.kind == .process {
             // Another program's threads: its own view (process panel, threads table).
             return ProcessDashboardApp(source: source, options: options).run()
         }

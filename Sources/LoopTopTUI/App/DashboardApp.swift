@@ -11,7 +11,7 @@ import LoopTopEngine
 /// It only reads `SnapshotSource.snapshot` and calls `send`, which never
 /// wait for the watched loop, so it stays responsive while the loop is
 /// blocked. Keys the source cannot take get a one-line notice.
-final class DashboardApp {
+final class DashboardApp: TerminalApp {
     private let source: any SnapshotSource
     private let options: DashboardOptions
     private let keyMap: KeyMap
@@ -23,8 +23,6 @@ final class DashboardApp {
     /// Plays `options.lesson`, on this thread, with the snapshots' time.
     private let player: LessonPlayer?
     private var lessonStarted = false
-    /// Reads escape sequences curses leaves as bytes (Home under xterm-256color in tmux).
-    private var keys = KeyDecoder()
     /// Every event seen, beyond the engine's last 200, for the event log to scroll over.
     private var history = EventHistory()
     /// The UI's own messages, each until its monotonic deadline.
@@ -50,92 +48,30 @@ final class DashboardApp {
         if let line = options.startNotice { show(Notice(line, severity: .warn)) }
     }
 
-    func run() -> Int32 {
-        setlocale(LC_ALL, "")
-        let unicode = options.ascii.map { !$0 } ?? (looptop_locale_is_utf8() == 1)
-        glyphs = unicode ? .unicode : .ascii
-        guard let inbox = SignalInbox(Dashboard.signals) else {
-            printError("looptop: cannot watch signals (signalfd failed)")
-            return 1
-        }
-        FatalRestore.arm()
-        guard let screen = CursesScreen(colorDepth: options.colorDepth, unicode: unicode,
-                                        environment: Self.environment(["NO_COLOR", "COLORTERM"]),
-                                        theme: options.theme) else {
-            FatalRestore.disarm()
-            printError("looptop: cannot start curses on this terminal; use --headless")
-            return 2
-        }
-        raw()  // ^C and ^Z arrive as keys (signals from kill still come through the signalfd)
-        defer {
-            screen.end()
-            FatalRestore.disarm()
-        }
+    func run() -> Int32 { TerminalLoop.run(self, options: options) }
 
-        var nextFrame = Self.monotonic()
-        var exitCode: Int32?
-        while exitCode == nil {
-            let now = Self.monotonic()
-            if now >= nextFrame {
-                // A resize whose SIGWINCH went to another thread is still seen within a frame.
-                if screen.kernelSize != screen.size { screen.resize() }
-                tick()
-                draw(screen)
-                if options.quitWhenSourceEnds, source.ending != nil { exitCode = 0 }
-                nextFrame += options.frameNanos
-                if nextFrame <= now { nextFrame = now + options.frameNanos }  // fell behind: do not burst
-            }
-            let timeout = Int32(min(1000, max(0, (nextFrame &- Self.monotonic()) / 1_000_000)))
-            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: inbox.fd, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, timeout)
-            guard ready > 0 else { continue }
-            var redraw = false
-            while let signo = inbox.next() {
-                if signo == SIGWINCH {
-                    screen.resize()
-                    redraw = true
-                } else {
-                    exitCode = 128 + signo
-                }
-            }
-            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
-                // The terminal went away (its SIGHUP may have gone to the shell only):
-                // leave as SIGHUP would, instead of spinning on a dead descriptor.
-                exitCode = exitCode ?? 128 + SIGHUP
-            }
-            while exitCode == nil, let code = screen.readKey() {
-                switch code {
-                case KEY_RESIZE:
-                    // Curses has resized itself (its own SIGWINCH handler, or the
-                    // resizeterm in resize(), which queues this key): just redraw.
-                    break
-                case KEY_MOUSE:
-                    // A click on the lag graph jumps to that moment (rewind, replay).
-                    if let click = screen.mouseClick() {
-                        let snapshot = shown
-                        if let back = GraphClick.nanosBack(row: click.row, col: click.col, frame: makeFrame(snapshot), size: screen.size) {
-                            jump(to: snapshot.time &- min(snapshot.time, back))
-                        }
-                    }
-                case 26:  // ^Z: give the terminal back while stopped
-                    suspend(screen)
-                case 28:  // ^\ as a key, since raw mode keeps it from becoming SIGQUIT
-                    exitCode = 128 + SIGQUIT
-                default:
-                    for key in keys.feed(code) where exitCode == nil {
-                        if handle(key, screen: screen) { exitCode = key == .interrupt ? 128 + SIGINT : 0 }
-                    }
-                }
-                redraw = true
-            }
-            // Nothing more waiting: an Esc alone was the Esc key.
-            for key in keys.flush() where exitCode == nil {
-                if handle(key, screen: screen) { exitCode = 0 }
-            }
-            if redraw && exitCode == nil { draw(screen) }
+    // MARK: TerminalApp
+
+    func begin(glyphs: Glyphs) { self.glyphs = glyphs }
+
+    func frame(on screen: CursesScreen) {
+        tick()
+        draw(screen)
+    }
+
+    func redraw(on screen: CursesScreen) { draw(screen) }
+
+    /// A watched app that ended ends the dashboard (``DashboardOptions/quitWhenSourceEnds``).
+    var finished: Bool { options.quitWhenSourceEnds && source.ending != nil }
+
+    func handle(_ key: Key, on screen: CursesScreen) -> Bool { handle(key, screen: screen) }
+
+    /// A click on the lag graph jumps to that moment (rewind, replay).
+    func click(row: Int, col: Int, on screen: CursesScreen) {
+        let snapshot = shown
+        if let back = GraphClick.nanosBack(row: row, col: col, frame: makeFrame(snapshot), size: screen.size) {
+            jump(to: snapshot.time &- min(snapshot.time, back))
         }
-        return exitCode ?? 0
     }
 
     /// Takes this frame's snapshot and moves the lesson on with its time.
@@ -166,7 +102,7 @@ final class DashboardApp {
                 _ = player.tick(now: live.time, snapshot: live)
             }
         }
-        let now = Self.monotonic()
+        let now = TerminalLoop.monotonic()
         notices.removeAll { $0.until <= now }
         if state.frozen, var shown = frozen, let id = state.detailWorker,
            let i = shown.workers.firstIndex(where: { $0.id == id }), shown.workers[i].recentJobs.isEmpty,
@@ -296,7 +232,7 @@ final class DashboardApp {
 
     private func show(_ notice: Notice) {
         notices.removeAll { $0.notice == notice }
-        notices.append((notice, Self.monotonic() + Self.noticeNanos))
+        notices.append((notice, TerminalLoop.monotonic() + Self.noticeNanos))
         // Only the newest few: the warnings area is small.
         if notices.count > 2 { notices.removeFirst(notices.count - 2) }
     }
@@ -363,19 +299,6 @@ final class DashboardApp {
         return true
     }
 
-    private func suspend(_ screen: CursesScreen) {
-        endwin()
-        kill(getpid(), SIGSTOP)
-        // Continued: curses takes the terminal back on the next refresh.
-        screen.resize()
-    }
-
-    private static func monotonic() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
     /// Local time of day at a Unix time (the source's clock), in seconds since midnight.
     static func secondsOfDay(unix: Double) -> Double {
         var seconds = time_t(unix.rounded(.down))
@@ -393,9 +316,4 @@ final class DashboardApp {
         return "\(name): not available"
     }
 
-    private static func environment(_ names: [String]) -> [String: String] {
-        var out: [String: String] = [:]
-        for name in names { if let v = getenv(name) { out[name] = String(cString: v) } }
-        return out
-    }
 }

@@ -38,6 +38,8 @@ public enum Action: Sendable, Equatable {
     case toggleEnded
     /// Sort the table by the next column (`s`).
     case cycleSort
+    /// Show the predicted queue wait against the arrival rate, or the graphs again (`m`).
+    case toggleModelCurve
 }
 
 /// Keys to actions: a pure table, the one place a key's meaning is decided.
@@ -99,6 +101,7 @@ public struct KeyMap: Sendable {
         case "l": return .toggleLogFocus
         case "e": return .toggleEnded
         case "s": return .cycleSort
+        case "m": return .toggleModelCurve
         case "z", "Z": return .toggleFreeze
         case "?", "h": return .toggleHelp
         case "k": return .moveSelection(-1)
@@ -163,6 +166,11 @@ public struct KeyMap: Sendable {
             ("CSW/S", "context switches a second, voluntary/involuntary (preempted), last 1 s"),
             ("DONE  ELAPSED", "jobs the worker finished since it started / how long its job has run"),
             ("ended workers", "BUSY, CPU/WALL and WAIT over the thread's whole life"),
+            ("predicted wait", "mean queue wait by the M/G/c model (Erlang C; Pollaczek-Khinchine for 1 server) from arrivals, mean run and its spread, \(w)"),
+            ("measured", "mean queue wait of the jobs that started, \(w)"),
+            ("a worker more / fewer", "the same prediction with one worker more / fewer (servers capped by cores)"),
+            ("unstable: queue grows", "arrivals ask for more than the servers give (utilization >= 1): no finite wait"),
+            ("wait curve (m)", "predicted mean wait against the arrival rate; the mark is the rate now"),
         ]
         return entries.map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
     }
@@ -212,6 +220,7 @@ public struct KeyMap: Sendable {
             (arrows + " j k", "select a worker (PgUp PgDn Home End)"),
             ("s", "sort the workers: id, state, DONE, BUSY, CPU/WALL, WAIT, CSW/S"),
             ("e", "hide / show ended workers"),
+            ("m", "queue: predicted wait by arrival rate, or the depth graph"),
             ("l", "focus the event log: " + arrows + " PgUp PgDn Home End scroll it, Esc back"),
             (enter, "worker detail"),
             ("Esc", "back (close detail, help, selection)"),

@@ -25,6 +25,9 @@ public struct UIState: Sendable, Equatable {
     public var hideEnded = false
     /// The column the table is sorted by.
     public var sort = WorkerSort.id
+    /// The queue panel shows the predicted wait against the arrival rate
+    /// instead of its depth graph (`m`).
+    public var modelCurve = false
 
     public init() {}
 
@@ -109,6 +112,8 @@ public struct UIState: Sendable, Equatable {
         case .toggleEnded:
             hideEnded.toggle()
             selection.sync(to: tableRows(workers).map(\.id))
+        case .toggleModelCurve:
+            modelCurve.toggle()
         case .cycleSort:
             sort = sort.next
             selection.sync(to: tableRows(workers).map(\.id))

@@ -8,14 +8,17 @@ public struct ProcessFrame: Sendable {
     public var glyphs: Glyphs
     public var secondsOfDay: Double?
     public var notices: [Notice]
+    /// Where a replay is ("REPLAY 01:12 / 04:30 PAUSED"); nil live.
+    public var timeMark: String?
 
     public init(snapshot: Snapshot, state: ProcessUIState = ProcessUIState(), glyphs: Glyphs = .unicode,
-                secondsOfDay: Double? = nil, notices: [Notice] = []) {
+                secondsOfDay: Double? = nil, notices: [Notice] = [], timeMark: String? = nil) {
         self.snapshot = snapshot
         self.state = state
         self.glyphs = glyphs
         self.secondsOfDay = secondsOfDay
         self.notices = notices
+        self.timeMark = timeMark
     }
 
     /// The threads in table order.
@@ -94,6 +97,7 @@ public enum ProcessView {
         let s = frame.snapshot
         let p = s.process
         var spans: [Span] = [Span(" looptop ", .title), Span(" "), Span(" ATTACH ", Style(.ok, [.bold, .reverse]))]
+        if let mark = frame.timeMark { spans += [Span(" "), Span(" \(mark) ", Style(.selection, [.bold, .reverse]))] }
         if p?.ended != nil { spans += [Span(" "), Span(" EXITED ", Style(.critical, [.bold, .reverse]))] }
         if frame.state.frozen { spans += [Span(" "), Span(" FROZEN ", Style(.selection, [.bold, .reverse]))] }
         spans += [Span("  pid ", .dim), Span("\(p?.pid ?? 0)", .text), Span("  "), Span(p?.command ?? "", .text)]
@@ -152,6 +156,9 @@ public enum ProcessView {
         } else if frame.state.detailTID != nil {
             hints = [("Esc", "back"), ("\(g.up)\(g.down)", "thread"), ("z", frame.state.frozen ? "unfreeze" : "freeze"),
                      ("?", "help"), ("q", "quit")]
+        } else if frame.timeMark != nil {
+            hints = [("space", "play/pause"), ("\(g.left)\(g.right)", "reading"), ("[ ]", "10 s"), ("< >", "speed"),
+                     ("\(g.up)\(g.down)", "select"), ("?", "help"), ("q", "quit")]
         } else {
             hints = [("\(g.up)\(g.down)", "select"), (g.enter, "detail"),
                      ("s", "sort: \(frame.state.sort.next.rawValue.lowercased())"),
@@ -169,7 +176,14 @@ public enum ProcessView {
     }
 
     static func help(_ canvas: Canvas, frame: ProcessFrame) {
-        let entries = ProcessUIState.help(glyphs: frame.glyphs)
+        var entries = ProcessUIState.help(glyphs: frame.glyphs)
+        if frame.timeMark != nil {
+            let g = frame.glyphs
+            entries = [(keys: "space", meaning: "replay: pause / play"),
+                       (keys: "\(g.left) \(g.right)", meaning: "one reading back / forward (pauses)"),
+                       (keys: "[ ]", meaning: "10 s back / forward"),
+                       (keys: "< >", meaning: "halve / double the speed")] + entries
+        }
         let figures = ProcessUIState.figures
         let keyWidth = entries.map { TextWidth.width(of: $0.keys) }.max() ?? 0
         let textWidth = max(entries.map { TextWidth.width(of: $0.meaning) }.max() ?? 0,

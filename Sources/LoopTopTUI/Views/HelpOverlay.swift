@@ -14,6 +14,11 @@ enum HelpOverlay {
             let keyMap = KeyMap(burstSize: frame.burstSize, lessonMode: frame.lesson != nil, specFile: frame.specFile)
             entries = keyMap.help(glyphs: frame.glyphs, capabilities: frame.capabilities, extra: frame.sourceKeys).map { ($0.keys, $0.meaning) }
         }
+        render(canvas, entries: entries, figures: figures, glyphs: frame.glyphs)
+    }
+
+    /// Draws `entries` (keys or figures, and what each is) in the help's box.
+    static func render(_ canvas: Canvas, entries: [(String, String)], figures: Bool, glyphs: Glyphs) {
         var keyWidth = 0
         var textWidth = 0
         for entry in entries {
@@ -27,7 +32,7 @@ enum HelpOverlay {
         let box = canvas.sub(area)
         for r in 0..<box.rows { box.fill(row: r, style: .text) }
         let note = figures ? "? keys · any key closes" : "? figures · any key closes"
-        let inside = Box(title: figures ? "Figures" : "Keys", note: frame.glyphs == .unicode ? note : note.replacingOccurrences("·", with: "-"),
+        let inside = Box(title: figures ? "Figures" : "Keys", note: glyphs == .unicode ? note : note.replacingOccurrences("·", with: "-"),
                          borderStyle: .title).render(box)
         let shown = entries.count > inside.rows ? inside.rows - 1 : entries.count
         for (i, entry) in entries.prefix(max(0, shown)).enumerated() {
@@ -35,7 +40,7 @@ enum HelpOverlay {
                 .render(inside.line(i))
         }
         if shown < entries.count, shown >= 0 {
-            TextLine(" \(frame.glyphs.ellipsis) \(entries.count - shown) more: a taller terminal shows them", .dim)
+            TextLine(" \(glyphs.ellipsis) \(entries.count - shown) more: a taller terminal shows them", .dim)
                 .render(inside.line(shown))
         }
     }
