@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopTopBench
 import LoopTopEngine
 import LoopTopTUI
 

@@ -34,8 +34,8 @@ final class EventLoop: @unchecked Sendable {
     struct Inbox {
         var completions: Deque<JobCompletion> = []
         var burst = 0
-        /// Benchmark: round trips of an empty job loop → worker → loop still to make.
-        var pingRounds = 0
+        /// Tasks posted to run on the loop thread (``enqueue(_:)``).
+        var tasks: [@Sendable (LoopAccess) -> Void] = []
         var stop = false
         var sleeping = false
     }
@@ -82,11 +82,9 @@ final class EventLoop: @unchecked Sendable {
     private var inputs = InputSource()
     /// Offloaded arrivals of this iteration, handed to the pool together.
     private var outgoing: [Job] = []
-    /// Benchmark ping-pong in progress (loop thread only).
-    private var ping: (left: Int, job: UInt64, sentAt: UInt64, samples: [UInt64])?
-    /// Where a finished ping-pong's round trips go.
-    let pingResults = ConditionMutex<[UInt64]?>(nil)
-    static let emptyWorkload = ClosureWorkload(name: "empty", summary: "does nothing") { _, _ in }
+    /// What runs when an offloaded job's completion comes back, by job id
+    /// (loop thread only; jobs offloaded through ``offload(_:then:)``).
+    private var continuations: [UInt64: (JobRecord) -> Void] = [:]
     private var thread: OSThread?
 
     static let busyBit: UInt64 = 1 << 63
@@ -131,23 +129,28 @@ final class EventLoop: @unchecked Sendable {
         if wake { inbox.signal() }
     }
 
-    /// Benchmark: makes `rounds` round trips of an empty job from this loop to
-    /// a worker and back, one after another, and returns each trip's time in
-    /// ns (nil if they did not finish within `timeoutNanos`).
-    func pingPong(rounds: Int, timeoutNanos: UInt64) -> [UInt64]? {
-        pingResults.withLock { $0 = nil }
-        inbox.withLock { $0.pingRounds = max(1, rounds) }
-        inbox.signal()
-        let deadline = monotonicNow() + timeoutNanos
-        return pingResults.wait(deadline: deadline) { $0 }
+    /// Runs `task` on the loop thread at its next iteration.
+    func enqueue(_ task: @escaping @Sendable (LoopAccess) -> Void) {
+        let wake = inbox.withLock { box -> Bool in
+            box.tasks.append(task)
+            return box.sleeping
+        }
+        if wake { inbox.signal() }
     }
 
-    private func sendPing() {
-        let id = jobIDs.next()
-        let job = Job(id: id, workload: Self.emptyWorkload, units: 1, targetMs: 0, submittedAt: clock.now(), mode: .offloaded)
-        ping!.job = id
-        ping!.sentAt = clock.now()
-        pool.submit(job)
+    /// Loop thread only: offloads `job`; `then` runs here when it comes back.
+    func offload(_ job: Job, then: @escaping (JobRecord) -> Void) {
+        var job = job
+        job.mode = .offloaded
+        continuations[job.id] = then
+        guard pool.submit(job) else {
+            continuations[job.id] = nil
+            let now = clock.now()
+            then(JobRecord(id: job.id, workload: job.workload.name, mode: .offloaded, outcome: .rejected,
+                           workerID: nil, submittedAt: job.submittedAt, startedAt: now, finishedAt: now,
+                           reason: "queue full"))
+            return
+        }
     }
 
     /// Fires `count` jobs at once at the next iteration.
@@ -186,31 +189,22 @@ final class EventLoop: @unchecked Sendable {
             let wokeAt = clock.now()
             // Busy from here until we sleep again.
             busyClock.store((wokeAt &- busyTotal) | Self.busyBit, ordering: .releasing)
-            let (completions, burst, stop, pingRounds) = inbox.withLock { box -> (Deque<JobCompletion>, Int, Bool, Int) in
-                defer { box.completions.removeAll(keepingCapacity: true); box.burst = 0; box.pingRounds = 0 }
-                return (box.completions, box.burst, box.stop, box.pingRounds)
+            let (completions, burst, stop, tasks) = inbox.withLock { box in
+                defer {
+                    box.completions.removeAll(keepingCapacity: true)
+                    box.burst = 0
+                    if !box.tasks.isEmpty { box.tasks.removeAll() }
+                }
+                return (box.completions, box.burst, box.stop, box.tasks)
             }
             if stop { break }
-            if pingRounds > 0, ping == nil {
-                ping = (pingRounds, 0, 0, [])
-                sendPing()
-            }
+            for task in tasks { task(LoopAccess(loop: self)) }
             for completion in completions {
-                if let current = ping, completion.record.id == current.job {
-                    ping!.samples.append(clock.now() &- current.sentAt)
-                    ping!.left -= 1
-                    if ping!.left > 0 {
-                        sendPing()
-                    } else {
-                        let samples = ping!.samples
-                        ping = nil
-                        pingResults.withLock { $0 = samples }
-                        pingResults.broadcast()
-                    }
-                    continue
-                }
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
                 if let buffer = completion.returned { inputs.giveBack(buffer) }
+                if !continuations.isEmpty, let then = continuations.removeValue(forKey: completion.record.id) {
+                    then(completion.record)
+                }
             }
             refreshSettings(now: wokeAt)
             fireTimers(now: clock.now())
@@ -242,7 +236,7 @@ final class EventLoop: @unchecked Sendable {
         let deadline = monotonicNow() + wait
         inbox.withLockWaiting { locked in
             let idle = locked { box -> Bool in
-                guard box.completions.isEmpty, box.burst == 0, !box.stop else { return false }
+                guard box.completions.isEmpty, box.burst == 0, box.tasks.isEmpty, !box.stop else { return false }
                 box.sleeping = true
                 return true
             }

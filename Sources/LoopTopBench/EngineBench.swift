@@ -1,4 +1,5 @@
 import Foundation
+@_spi(LoopTopBench) import LoopTopEngine
 
 /// looptop's own figures for `looptop bench`: each measured the way a user
 /// meets it, through the real loop, pool and probe.
@@ -19,8 +20,46 @@ public enum EngineBench {
         engine.start()
         defer { engine.stop() }
         _ = waitUntil { engine.snapshot().workers.first?.state == .idle }
-        _ = engine.loop.pingPong(rounds: min(rounds, 200), timeoutNanos: 30_000_000_000)  // warm up
-        return engine.loop.pingPong(rounds: rounds, timeoutNanos: 120_000_000_000) ?? []
+        _ = PingPong.run(on: engine, rounds: min(rounds, 200), timeoutSeconds: 30)  // warm up
+        return PingPong.run(on: engine, rounds: rounds, timeoutSeconds: 120) ?? []
+    }
+
+    /// A job that does nothing: what a hand-off costs on its own.
+    static let empty = ClosureWorkload(name: "empty", summary: "does nothing") { _, _ in }
+
+    /// Round trips of empty jobs offloaded from the loop, one after another:
+    /// each one's continuation (run on the loop when its completion arrives)
+    /// offloads the next.
+    final class PingPong: @unchecked Sendable {
+        // Touched only on the loop thread, until `done` is signalled.
+        private var left: Int
+        private var sentAt: UInt64 = 0
+        private var nextID: UInt64 = 1 << 62
+        private var samples: [UInt64] = []
+        private let done = DispatchSemaphore(value: 0)
+
+        private init(rounds: Int) {
+            left = max(1, rounds)
+            samples.reserveCapacity(left)
+        }
+
+        static func run(on engine: Engine, rounds: Int, timeoutSeconds: Double) -> [UInt64]? {
+            let pingPong = PingPong(rounds: rounds)
+            engine.onLoop { loop in pingPong.send(loop) }
+            guard pingPong.done.wait(timeout: .now() + timeoutSeconds) == .success else { return nil }
+            return pingPong.samples
+        }
+
+        private func send(_ loop: LoopAccess) {
+            nextID += 1
+            sentAt = loop.now()
+            let job = Job(id: nextID, workload: EngineBench.empty, units: 1, targetMs: 0, submittedAt: sentAt, mode: .offloaded)
+            loop.offload(job) { [self] _ in
+                samples.append(loop.now() &- sentAt)
+                left -= 1
+                if left > 0 { send(loop) } else { done.signal() }
+            }
+        }
     }
 
     /// `jobs` empty jobs submitted straight to a pool of `workers`, with the
@@ -28,11 +67,10 @@ public enum EngineBench {
     /// from the first submit to the last completion. `batch` > 1 submits that
     /// many under one lock (as the loop does with a burst).
     public static func tinyJobs(jobs: Int, workers: Int, batch: Int = 1) -> Double {
-        let events = EventRing<EngineEvent>(capacity: 1 << 14)
-        let pool = WorkerPool(capacity: jobs, clock: SystemClock(), events: events, onCompletion: { _ in })
+        let pool = BenchPool(capacity: jobs)
         pool.spawn(workers)
-        _ = waitUntil { pool.state.withLock { s in s.workers.allSatisfy { $0.state == .idle } } }
-        let workload = EventLoop.emptyWorkload
+        _ = waitUntil { pool.isIdle() }
+        let workload = empty
         let start = monotonicNow()
         if batch <= 1 {
             for id in 1...jobs {
@@ -48,7 +86,7 @@ public enum EngineBench {
                 id += count
             }
         }
-        _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.state.withLock { $0.counts.completed } == UInt64(jobs) }
+        _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.counts.completed == UInt64(jobs) }
         let elapsed = monotonicNow() - start
         pool.shutdown()
         return Double(jobs) / (Double(elapsed) / 1e9)
@@ -57,21 +95,16 @@ public enum EngineBench {
     /// Spawn → ready (the new thread runs and waits for work) and
     /// terminate → joined for an idle worker, ns each.
     public static func spawnAndTerminate(count: Int) -> (ready: [UInt64], joined: [UInt64]) {
-        let events = EventRing<EngineEvent>(capacity: 1 << 12)
-        let pool = WorkerPool(capacity: 16, clock: SystemClock(), events: events, onCompletion: { _ in })
+        let pool = BenchPool(capacity: 16)
         var ready: [UInt64] = []
         var joined: [UInt64] = []
         for _ in 0..<count {
             guard let id = pool.spawn(1).first else { break }
-            _ = waitUntil(pollMicros: 20) { pool.state.withLock { s in s.workers.first { $0.id == id }?.state == .idle } }
-            if let record = pool.state.withLock({ s in s.workers.first { $0.id == id } }), let at = record.readyAt {
-                ready.append(at &- record.spawnedAt)
-            }
+            _ = waitUntil(pollMicros: 20) { pool.isIdle(id) }
+            if let startup = pool.startupNanos(id) { ready.append(startup) }
             let start = monotonicNow()
-            pool.terminate(id)
-            pool.waitForExit(id, timeoutNanos: 10_000_000_000)
+            pool.terminateAndJoin(id, timeoutNanos: 10_000_000_000)
             joined.append(monotonicNow() - start)
-            events.drain { _ in }
         }
         pool.shutdown()
         return (ready, joined)
@@ -171,4 +204,11 @@ public enum EngineBench {
         }
         return condition()
     }
+}
+
+/// CLOCK_MONOTONIC, ns: the clock the engine's timestamps use.
+func monotonicNow() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
