@@ -19,7 +19,7 @@ public enum EngineBench {
         let engine = quietEngine(workers: 1, catalog: catalog)
         engine.start()
         defer { engine.stop() }
-        _ = waitUntil { engine.snapshot().workers.first?.state == .idle }
+        _ = waitUntil { engine.tick().workers.first?.state == .idle }
         _ = PingPong.run(on: engine, rounds: min(rounds, 200), timeoutSeconds: 30)  // warm up
         return PingPong.run(on: engine, rounds: rounds, timeoutSeconds: 120) ?? []
     }
@@ -126,18 +126,18 @@ public enum EngineBench {
         Thread.sleep(forTimeInterval: 0.2)
         engine.send(.resetStatistics)
         Thread.sleep(forTimeInterval: idleSeconds)
-        let idle = engine.snapshot().total.lag.p99
+        let idle = engine.tick().total.lag.p99
         var readings: [Double: Double] = [:]
         var ran: [Double: Double] = [:]
         for ms in jobMs {
             engine.send(.setJobMs(ms))
             Thread.sleep(forTimeInterval: 0.1)
             engine.send(.resetStatistics)
-            let before = engine.snapshot().jobs.completed
+            let before = engine.tick().jobs.completed
             engine.send(.burst(1))
-            _ = waitUntil { engine.snapshot().jobs.completed > before }
+            _ = waitUntil { engine.tick().jobs.completed > before }
             Thread.sleep(forTimeInterval: 0.05)  // the probe fires right after the job
-            let snapshot = engine.snapshot()
+            let snapshot = engine.tick()
             readings[ms] = snapshot.loop.lagRecentMaxMs
             ran[ms] = snapshot.total.run.max
         }
@@ -161,14 +161,14 @@ public enum EngineBench {
             let engine = quietEngine(workers: 4, catalog: catalog)
             engine.start()
             Thread.sleep(forTimeInterval: 0.5)
-            _ = engine.snapshot()
+            _ = engine.tick()
             idle = residentMB()
             engine.stop()
         }
         let engine = busyEngine(workers: 64, catalog: catalog)
         engine.start()
         Thread.sleep(forTimeInterval: 1.5)
-        _ = engine.snapshot()
+        _ = engine.tick()
         let busy = residentMB()
         engine.stop()
         return (idle, busy)

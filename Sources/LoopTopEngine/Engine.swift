@@ -15,7 +15,7 @@ import Synchronization
 /// print(snapshot.loop.lag.p99, snapshot.jobs.completed)
 /// engine.stop()
 /// ```
-public final class Engine: Sendable {
+public final class Engine: SnapshotSource {
     public struct Configuration: Sendable {
         /// Workers started with the engine.
         public var workers: Int
@@ -35,6 +35,9 @@ public final class Engine: Sendable {
         public var recordJobEvents: Bool
         /// How long an idle worker looks for new work before it sleeps, µs.
         public var workerSpinMicros: Double
+        /// Ticks a second of the engine's own sampler, which makes the frame
+        /// ``snapshot(detailFor:)`` reads; 0 runs none (the caller ticks).
+        public var samplesPerSecond: Double = 10
 
         public init(workers: Int = 4, queueCapacity: Int = 256, settings: EngineSettings = EngineSettings(),
                     autoRespawn: Bool = true, catalog: WorkloadCatalog? = nil,
@@ -64,10 +67,20 @@ public final class Engine: Sendable {
     let pool: WorkerPool
     let loop: EventLoop
     private let monitor: ConditionMutex<Monitor>
-    private let phase = ConditionMutex<Phase>(.created)
+    let phase = ConditionMutex<Phase>(.created)
     let startedAt: UInt64
+    /// Unix time at `startedAt`, seconds: the event log's clock.
+    let startWallSeconds: Double
+    /// One tick at a time, so readings reach the monitor in time order.
+    private let ticking = ConditionMutex(())
+    /// The frame the last tick made: what a read returns.
+    private let latest = ConditionMutex(Snapshot())
+    /// Called with each tick's frame, in order (the recorder).
+    let observer = ConditionMutex<(@Sendable (Snapshot, ScopeDelta) -> Void)?>(nil)
+    /// The sampler thread and its stop flag.
+    private let sampler = ConditionMutex<(thread: OSThread?, stop: Bool)>((nil, false))
 
-    private enum Phase { case created, running, stopped }
+    enum Phase { case created, running, stopped }
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -92,8 +105,10 @@ public final class Engine: Sendable {
                          settings: settingsBox, jobIDs: jobIDs)
         loopRef.loop = loop
         startedAt = clock.now()
+        startWallSeconds = Engine.wallSeconds() - Double(monotonicNow() &- startedAt) / 1e9
         monitor = ConditionMutex(Monitor(start: startedAt, windowSeconds: configuration.windowSeconds,
                                 historyLength: configuration.historyLength))
+        tick(scopes: false)
     }
 
     deinit { stop() }
@@ -108,6 +123,38 @@ public final class Engine: Sendable {
         guard first else { return }
         loop.start()
         pool.spawn(configuration.workers)
+        startSampler()
+    }
+
+    /// Ticks `samplesPerSecond` times a second on a thread of its own, so
+    /// the frame moves on whoever reads it (and nobody's read moves it).
+    private func startSampler() {
+        guard configuration.samplesPerSecond > 0 else { return }
+        let step = UInt64(1e9 / min(1000, configuration.samplesPerSecond))
+        let gate = sampler
+        // Weak: the sampler must not keep the engine alive (its deinit stops it).
+        let thread = OSThread.spawn(name: "looptop-sample") { [weak self] in
+            var next = monotonicNow() &+ step
+            while true {
+                if gate.wait(deadline: next, { $0.stop ? true : nil }) ?? false { return }
+                guard let engine = self else { return }
+                engine.tick(scopes: false)
+                next &+= step
+                let now = monotonicNow()
+                if next <= now { next = now &+ step }  // fell behind: do not burst
+            }
+        }
+        sampler.withLock { $0.thread = thread }
+    }
+
+    private func stopSampler() {
+        let thread = sampler.withLock { s -> OSThread? in
+            s.stop = true
+            defer { s.thread = nil }
+            return s.thread
+        }
+        sampler.broadcast()
+        thread?.join()
     }
 
     /// Stops arrivals, cancels queued and running jobs, and joins every
@@ -118,6 +165,7 @@ public final class Engine: Sendable {
             return p == .running
         }
         guard wasRunning else { return }
+        stopSampler()
         loop.stop()
         pool.shutdown()
     }
@@ -127,10 +175,10 @@ public final class Engine: Sendable {
 
     /// Applies a command at once and returns a line saying what it did.
     @discardableResult
-    public func send(_ command: Command) -> String {
+    public func send(_ command: Command) -> CommandOutcome {
         let message = apply(command)
         events.push(EngineEvent(time: clock.now(), kind: .control, message: message))
-        return message
+        return .done(message)
     }
 
     private func apply(_ command: Command) -> String {
@@ -222,183 +270,100 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Takes a snapshot of everything, closing the current interval.
+    /// Moves the figures on: gathers the raw readings (the pool's ledger,
+    /// the loop's atomics, the rings, each worker's CPU time) and runs the
+    /// monitor's step, which turns them into a ``Snapshot``. The result is
+    /// what ``snapshot(detailFor:)`` reads until the next tick. The engine's
+    /// sampler ticks by itself while it runs; tests and headless runs tick
+    /// explicitly for a frame of their own moment.
     /// - Parameters:
     ///   - detailFor: a worker whose recent jobs and run-time histogram to
-    ///     include (they cost more, so only on request).
-    ///   - scopes: fill `interval` and `total` (percentiles read from the
-    ///     histograms). A dashboard frame shows the recent window only and
-    ///     passes false; headless lines and lessons need them.
-    public func snapshot(detailFor: Int? = nil, scopes: Bool = true) -> Snapshot {
+    ///     include in the returned snapshot.
+    ///   - scopes: close the interval (`interval` then covers the time since
+    ///     the previous closing tick). Headless lines and lessons close it;
+    ///     the sampler does not.
+    @discardableResult
+    public func tick(detailFor: Int? = nil, scopes: Bool = true) -> Snapshot {
+        var snap = ticking.withLock { _ -> Snapshot in
+            let readings = gather()
+            let (snap, delta) = monitor.withLock { m -> (Snapshot, ScopeDelta) in
+                var r = readings
+                samples.drain { r.samples.append($0) }
+                events.drain { r.events.append($0) }
+                r.eventsDropped = events.dropped
+                r.samplesDropped = samples.dropped
+                return (m.step(r, closingInterval: scopes), m.lastDelta)
+            }
+            latest.withLock { $0 = snap }
+            // Still in tick order: the recorder needs every delta, in turn.
+            observer.withLock { $0 }?(snap, delta)
+            return snap
+        }
+        if let detailFor { fillDetail(&snap, worker: detailFor) }
+        return snap
+    }
+
+    /// Everything one step needs, read without holding the pool's lock
+    /// across a syscall: records are copied under it, CPU clocks read after.
+    private func gather() -> EngineReadings {
         let now = clock.now()
-        let busy = loop.busyNanos(at: now)
-        let pooled = pool.state.withLock { s in
+        var r = EngineReadings(now: now)
+        r.busy = loop.busyNanos(at: now)
+        let records = pool.state.withLock { s -> [WorkerRecord] in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            return (counts: s.counts, depth: s.queue.count, loopDepth: Int(s.loopQueued), capacity: s.capacity,
-             autoRespawn: s.autoRespawn,
-             workers: s.workers.map { record in
-                 (record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
-             })
+            r.counts = s.counts
+            r.depth = s.queue.count
+            r.loopDepth = Int(s.loopQueued)
+            r.capacity = s.capacity
+            r.autoRespawn = s.autoRespawn
+            return s.workers
+        }
+        r.workers = pool.withThreadsUnjoined {
+            records.map { record in
+                EngineReadings.Worker(record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
+            }
         }
         pool.reap()
-        let probeDue = loop.probeDueAt.load(ordering: .acquiring)
-        let loopJob = loop.currentJob.withLock { $0 }
-        let requestsCompleted = loop.requestsCompleted.load(ordering: .relaxed)
-        var requestsWaiting = loop.requestsWaiting.load(ordering: .relaxed)
+        r.probeDue = loop.probeDueAt.load(ordering: .acquiring)
+        r.loopJob = loop.currentJob.withLock { $0 }
+        r.loopJobProgress = r.loopJob == nil ? nil : loop.flags.progress
+        r.requestsCompleted = loop.requestsCompleted.load(ordering: .relaxed)
+        r.requestsWaiting = loop.requestsWaiting.load(ordering: .relaxed)
         // Requests that arrived since the loop last looked (it may be blocked).
         let nextDue = loop.nextRequestDueAt.load(ordering: .relaxed)
         let gap = loop.requestGapNanos.load(ordering: .relaxed)
         if nextDue > 0, gap > 0, now >= nextDue {
-            requestsWaiting += 1 + Int((now - nextDue) / gap)
+            r.requestsWaiting += 1 + Int((now - nextDue) / gap)
         }
-        let settings = settingsBox.value
+        r.requestsShed = loop.requestsShed.load(ordering: .relaxed)
+        r.settings = settingsBox.value
+        r.workloads = catalog.names
+        r.cores = Engine.cores
+        r.source = info
+        r.wallSeconds = startWallSeconds + Double(now &- startedAt) / 1e9
+        return r
+    }
 
-        return monitor.withLock { m in
-            samples.drain { m.absorb($0) }
-            events.drain { m.absorb($0) }
+    /// Adds a worker's recent jobs and run-time histogram (a read of the monitor).
+    func fillDetail(_ snap: inout Snapshot, worker id: Int) {
+        guard let i = snap.workers.firstIndex(where: { $0.id == id }),
+              let detail = monitor.withLock({ $0.detail(for: id) }) else { return }
+        snap.workers[i].recentJobs = detail.recentJobs
+        snap.workers[i].runHistogram = detail.bars
+    }
 
-            var snap = Snapshot()
-            snap.time = now
-            snap.uptimeSeconds = Double(now &- startedAt) / 1e9
-            snap.settings = settings
-            snap.workloads = catalog.names
-            snap.cores = Engine.cores
-            snap.autoRespawn = pooled.autoRespawn
-            snap.jobs = pooled.counts
+    /// The newest frame the sampler (or a tick) made. A read: it changes nothing.
+    public func snapshot(detailFor worker: Int?) -> Snapshot {
+        var snap = latest.withLock { $0 }
+        if snap.time == 0 { snap = tick(scopes: false) }  // before the first tick: make one
+        if let worker { fillDetail(&snap, worker: worker) }
+        return snap
+    }
 
-            // Loop.
-            m.lagWindow.expire(now: now)
-            m.requestWindow.expire(now: now)
-            m.handbackWindow.expire(now: now)
-            m.waitWindow.expire(now: now)
-            m.runWindow.expire(now: now)
-            let stall = probeDue != 0 && now > probeDue ? now - probeDue : 0
-            var loopSnap = LoopSnapshot()
-            loopSnap.lag = m.lagWindow.summary()
-            loopSnap.stallMs = Nanos.ms(stall)
-            loopSnap.lagRecentMaxMs = Nanos.ms(max(stall, m.lagWindow.max(since: now &- m.recentMaxSpan)))
-            loopSnap.requestLatency = m.requestWindow.summary()
-            loopSnap.requestsCompleted = requestsCompleted
-            loopSnap.requestsWaiting = requestsWaiting
-            loopSnap.requestsShed = loop.requestsShed.load(ordering: .relaxed)
-            loopSnap.currentJob = loopJob
-            loopSnap.currentJobProgress = loopJob == nil ? nil : loop.flags.progress
-            loopSnap.handback = m.handbackWindow.summary()
-            m.busySamples.append((now, busy, requestsCompleted))
-            while let first = m.busySamples.first, m.busySamples.count > 2, now &- first.at > m.window {
-                m.busySamples.removeFirst()
-            }
-            if let first = m.busySamples.first, now > first.at {
-                let span = Double(now - first.at)
-                loopSnap.utilization = min(1, Double(busy &- first.busy) / span)
-                loopSnap.requestsPerSecond = Double(requestsCompleted &- first.requests) / span * 1e9
-            } else if now > startedAt {
-                loopSnap.utilization = min(1, Double(busy) / Double(now - startedAt))
-            }
-            let frameLag = max(m.lagSinceLastSnapshot, stall)
-            m.lagSinceLastSnapshot = 0
-            Monitor.push(Nanos.ms(frameLag), into: &m.lagHistory, limit: m.historyLength)
-            let frameUtil = now > m.lastSnapshotAt ? min(1, Double(busy &- m.lastBusy) / Double(now - m.lastSnapshotAt)) : 0
-            Monitor.push(frameUtil, into: &m.utilizationHistory, limit: m.historyLength)
-            loopSnap.lagHistory = m.lagHistory.asArray
-            loopSnap.utilizationHistory = m.utilizationHistory.asArray
-            snap.loop = loopSnap
-
-            // Queue.
-            var queue = QueueSnapshot()
-            queue.depth = pooled.depth
-            queue.loopDepth = pooled.loopDepth
-            queue.capacity = pooled.capacity
-            queue.wait = m.waitWindow.summary()
-            queue.run = m.runWindow.summary()
-            queue.data = m.dataFigures(now: now)
-            if let oldest = m.runWindow.first, now > oldest.at {
-                queue.completedPerSecond = Double(m.runWindow.count) / Double(now - oldest.at) * 1e9
-            }
-            Monitor.push(Double(pooled.depth + pooled.loopDepth), into: &m.depthHistory, limit: m.historyLength)
-            queue.depthHistory = m.depthHistory.asArray
-            snap.queue = queue
-
-            // Workers.
-            var live = 0
-            var workers: [WorkerSnapshot] = []
-            for (record, cpu) in pooled.workers {
-                if record.state.isLive && !record.stopRequested { live += 1 }
-                var track = m.tracks[record.id] ?? WorkerTrack(runWindow: TimedWindow(span: m.window, limit: 5_000))
-                let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
-                let busyTotal = record.busyNanos &+ running
-                var busyShare = 0.0
-                var cpuPerWall = 0.0
-                if record.state.isLive {
-                    track.samples.append((now, busyTotal, cpu))
-                    while track.samples.count > 2, let first = track.samples.first, now &- first.at > m.window {
-                        track.samples.removeFirst()
-                    }
-                }
-                if let first = track.samples.first, let last = track.samples.last, last.at > first.at {
-                    let wall = Double(last.at - first.at)
-                    let busyDelta = Double(last.busy &- first.busy)
-                    busyShare = min(1, busyDelta / wall)
-                    cpuPerWall = busyDelta > 0 ? min(1.5, Double(last.cpu &- first.cpu) / busyDelta) : 0
-                }
-                if record.state.isLive {
-                    if track.samples.count >= 2 {
-                        let prev = track.samples[track.samples.count - 2]
-                        let wall = Double(now &- prev.at)
-                        Monitor.push(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
-                                     into: &track.activity, limit: m.historyLength)
-                    }
-                }
-                track.runWindow.expire(now: now)
-                m.tracks[record.id] = track
-                let detail = record.id == detailFor
-                var bars: [HistogramBar] = []
-                if detail, track.run.totalCount > 0 {
-                    var upper: UInt64 = 1
-                    for value in track.run.logarithmicBucketValues(valueUnitsInFirstBucket: 100, logBase: 2) {
-                        upper = value.value
-                        // `count` is of the bucket's exact value; the bar holds all added since the last.
-                        bars.append(HistogramBar(upToMs: Double(upper) / 1000, count: UInt64(value.countAddedInThisIterationStep)))
-                    }
-                }
-                workers.append(WorkerSnapshot(
-                    id: record.id, name: record.name, tid: record.tid, state: record.state,
-                    currentJob: record.current, elapsedMs: Nanos.ms(running),
-                    jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
-                    busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
-                    startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
-                    endReason: record.endReason, activity: track.activity.asArray,
-                    recentJobs: detail ? track.recentJobs.asArray : [],
-                    runHistogram: bars, run: track.runWindow.summary()))
-                if record.current != nil { workers[workers.count - 1].progress = record.flags.progress }
-            }
-            let known = Set(pooled.workers.map(\.record.id))
-            for id in m.tracks.keys where !known.contains(id) { m.tracks[id] = nil }
-            snap.workers = workers
-            snap.liveWorkers = live
-
-            // Rejections are counted, and logged at most once a second.
-            if pooled.counts.rejected > m.lastRejected, now &- m.rejectedReportedAt >= 1_000_000_000 {
-                let fresh = pooled.counts.rejected - m.lastRejected
-                m.appendLog(EngineEvent(time: now, kind: .notice,
-                                        message: "\(fresh) job\(fresh == 1 ? "" : "s") rejected: queue full (capacity \(pooled.capacity))"))
-                m.lastRejected = pooled.counts.rejected
-                m.rejectedReportedAt = now
-            }
-
-            if scopes {
-                snap.interval = m.interval.figures(now: now, busy: busy)
-                snap.total = m.total.figures(now: now, busy: busy)
-                m.interval = ScopeFigures(start: now, busy: busy)
-            }
-            m.lastSnapshotAt = now
-            m.lastBusy = busy
-            snap.log = m.log.asArray
-            snap.eventsDropped = events.dropped
-            snap.samplesDropped = samples.dropped
-            snap.warnings = WarningRules.standard.compactMap { $0.check(snap) }
-            return snap
-        }
+    /// Calls `body` with every tick's frame and what it added to the
+    /// figures, in order, on the ticking thread (nil: stop). The recorder.
+    public func observeTicks(_ body: (@Sendable (Snapshot, ScopeDelta) -> Void)?) {
+        ticking.withLock { _ in observer.withLock { $0 = body } }
     }
 
     /// Terminates worker `id` and waits until its thread has been joined.
@@ -408,6 +373,13 @@ public final class Engine: Sendable {
         guard pool.terminate(id) != nil else { return false }
         events.push(EngineEvent(time: clock.now(), kind: .control, message: "terminating worker \(id)"))
         return pool.waitForExit(id, timeoutNanos: Nanos.fromMs(timeoutMs))
+    }
+
+    /// Unix time now, seconds.
+    static func wallSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
     /// CPU cores this process may run on.

@@ -62,13 +62,13 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(1))
-        #expect(eventually { engine.snapshot().jobs.failed == 1 })
+        #expect(eventually { engine.tick().jobs.failed == 1 })
         engine.send(.setWorkload("killed"))
         engine.send(.burst(1))
-        #expect(eventually { engine.snapshot().jobs.failed == 2 })
-        let log = engine.snapshot().log.map(\.message)
+        #expect(eventually { engine.tick().jobs.failed == 2 })
+        let log = engine.tick().log.map(\.message)
         #expect(log.contains { $0.contains("exited with status 3") })
         #expect(log.contains { $0.contains("killed by signal 9") })
-        #expect(engine.snapshot().liveWorkers == 1)
+        #expect(engine.tick().liveWorkers == 1)
     }
 }

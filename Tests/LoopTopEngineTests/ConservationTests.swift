@@ -21,7 +21,7 @@ import Testing
                 var rng = SplitMix64(seed: UInt64(thread + 1))
                 for _ in 0..<500 {
                     var command = commands[Int(rng.next() % UInt64(commands.count))]
-                    if case .spawn = command, engine.snapshot().liveWorkers > 8 { command = .terminate(worker: nil) }
+                    if case .spawn = command, engine.tick().liveWorkers > 8 { command = .terminate(worker: nil) }
                     if case .cycleWorkload = command { command = .setWorkload(rng.next() % 2 == 0 ? "spin" : "primes") }
                     engine.send(command)
                     if rng.next() % 8 == 0 { usleep(200) }
@@ -30,14 +30,14 @@ import Testing
         var snapshots = 0
         var broken: [JobCounts] = []
         while !finished.all {
-            let counts = engine.snapshot().jobs
+            let counts = engine.tick().jobs
             if !counts.isConserved { broken.append(counts) }
             snapshots += 1
             usleep(100)
         }
         for thread in threads { thread.join() }
         engine.stop()
-        let final = engine.snapshot().jobs
+        let final = engine.tick().jobs
         #expect(broken.isEmpty, "conservation broken: \(broken.prefix(3))")
         #expect(final.isConserved)
         #expect(final.queued == 0 && final.running == 0)

@@ -81,28 +81,28 @@ import Testing
         let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
         engine.start()
         defer { engine.stop() }
-        #expect(eventually { engine.snapshot().liveWorkers == 1 })
+        #expect(eventually { engine.tick().liveWorkers == 1 })
         let player = LessonPlayer(lesson: lesson, engine: engine)
         let t0: UInt64 = 1_000_000_000_000
         player.start(now: t0)
         #expect(player.index == 0)
-        #expect(player.tick(now: t0 + 1_900_000_000, snapshot: engine.snapshot()) == nil)
+        #expect(player.tick(now: t0 + 1_900_000_000, snapshot: engine.tick()) == nil)
         player.togglePause(now: t0 + 1_900_000_000)
-        #expect(player.tick(now: t0 + 9_000_000_000, snapshot: engine.snapshot()) == nil)  // paused: no end
+        #expect(player.tick(now: t0 + 9_000_000_000, snapshot: engine.tick()) == nil)  // paused: no end
         player.togglePause(now: t0 + 9_000_000_000)
-        let first = try #require(player.tick(now: t0 + 9_200_000_000, snapshot: engine.snapshot()))
+        let first = try #require(player.tick(now: t0 + 9_200_000_000, snapshot: engine.tick()))
         #expect(first.ending == "time" && first.passed == true)
         #expect(player.index == 1)
         // Step two spawns a worker and settles for 1 s before its 2 s count.
-        #expect(eventually { engine.snapshot().liveWorkers == 2 })
-        #expect(player.tick(now: t0 + 10_000_000_000, snapshot: engine.snapshot()) == nil)
-        #expect(player.tick(now: t0 + 10_300_000_000, snapshot: engine.snapshot()) == nil)  // settled at +10.3
-        let second = try #require(player.tick(now: t0 + 12_400_000_000, snapshot: engine.snapshot()))
+        #expect(eventually { engine.tick().liveWorkers == 2 })
+        #expect(player.tick(now: t0 + 10_000_000_000, snapshot: engine.tick()) == nil)
+        #expect(player.tick(now: t0 + 10_300_000_000, snapshot: engine.tick()) == nil)  // settled at +10.3
+        let second = try #require(player.tick(now: t0 + 12_400_000_000, snapshot: engine.tick()))
         #expect(second.passed == true)
         #expect(player.finished)
         player.previous(now: t0 + 13_000_000_000)
         #expect(player.index == 1 && !player.finished)
-        let skipped = try #require(player.next(now: t0 + 13_100_000_000, snapshot: engine.snapshot()))
+        let skipped = try #require(player.next(now: t0 + 13_100_000_000, snapshot: engine.tick()))
         #expect(skipped.ending == "skipped" && skipped.passed == nil)
         #expect(player.finished)
     }

@@ -10,11 +10,11 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(1))
-        #expect(eventually { engine.snapshot().jobs.completed == 1 })
+        #expect(eventually { engine.tick().jobs.completed == 1 })
         // Requests that arrived during the job are served after it.
-        var snap = engine.snapshot()
+        var snap = engine.tick()
         #expect(eventually {
-            snap = engine.snapshot()
+            snap = engine.tick()
             return snap.total.lag.max >= 140 && snap.total.requestLatency.max >= 100
         }, "lag \(snap.total.lag), requests \(snap.total.requestLatency)")
         #expect(snap.workers.allSatisfy { $0.jobsDone == 0 })  // it ran on the loop, not a worker
@@ -28,8 +28,8 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(1))
-        #expect(eventually { engine.snapshot().loop.stallMs > 200 })
-        let snap = engine.snapshot()
+        #expect(eventually { engine.tick().loop.stallMs > 200 })
+        let snap = engine.tick()
         #expect(snap.loop.currentJob?.workload == "sleepy")
         #expect(snap.loop.lagRecentMaxMs >= snap.loop.stallMs)
         let warning = snap.warnings.first { $0.rule == "loop-blocked" }
@@ -47,9 +47,9 @@ import Testing
         defer { engine.stop() }
         engine.send(.resetStatistics)
         engine.send(.burst(2))
-        var snap = engine.snapshot()
+        var snap = engine.tick()
         #expect(eventually {
-            snap = engine.snapshot()
+            snap = engine.tick()
             return snap.jobs.completed == 2
         })
         // Blocking would give two or three firings and a lag as long as a job.
@@ -63,11 +63,11 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(4))
-        #expect(eventually { engine.snapshot().loop.currentJob != nil })
+        #expect(eventually { engine.tick().loop.currentJob != nil })
         engine.send(.setMode(.offloaded))
         // The running job finishes on the loop; the three waiting go to workers.
-        #expect(eventually { engine.snapshot().jobs.completed == 4 })
-        let snap = engine.snapshot()
+        #expect(eventually { engine.tick().jobs.completed == 4 })
+        let snap = engine.tick()
         #expect(snap.workers.reduce(0) { $0 + $1.jobsDone } == 3)
         #expect(snap.queue.loopDepth == 0)
     }
@@ -76,23 +76,23 @@ import Testing
         let engine = Engine.forTest(workers: 2, jobMs: 0.1, rate: 200)
         engine.start()
         defer { engine.stop() }
-        #expect(eventually { engine.snapshot().jobs.submitted >= 20 })
+        #expect(eventually { engine.tick().jobs.submitted >= 20 })
         engine.send(.pause)
         #expect(engine.settings.paused)
-        let settled = engine.snapshot().jobs.submitted
+        let settled = engine.tick().jobs.submitted
         usleep(100_000)
         // No arrivals while paused (one may have been in flight at the switch).
-        #expect(engine.snapshot().jobs.submitted <= settled + 1)
+        #expect(engine.tick().jobs.submitted <= settled + 1)
         engine.send(.togglePause)
-        #expect(eventually { engine.snapshot().jobs.submitted >= settled + 10 })
+        #expect(eventually { engine.tick().jobs.submitted >= settled + 10 })
     }
 
     @Test func idleLoopServesRequests() {
         let engine = Engine.forTest(workers: 0, requestRate: 500)
         engine.start()
         defer { engine.stop() }
-        #expect(eventually { engine.snapshot().loop.requestsCompleted >= 50 })
-        let snap = engine.snapshot()
+        #expect(eventually { engine.tick().loop.requestsCompleted >= 50 })
+        let snap = engine.tick()
         #expect(snap.total.lag.count > 0)
         #expect(snap.total.utilization > 0 && snap.total.utilization < 1)
     }
@@ -126,8 +126,8 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(1))
-        #expect(eventually { engine.snapshot().loop.stallMs > 300 })
-        let snap = engine.snapshot()
+        #expect(eventually { engine.tick().loop.stallMs > 300 })
+        let snap = engine.tick()
         // 500/s for at least 0.3 s: about 150 waiting (bounds loose on purpose).
         #expect(snap.loop.requestsWaiting >= 50)
         #expect(snap.warnings.first { $0.rule == "loop-blocked" }?.message.contains("\(snap.loop.requestsWaiting) requests waiting") == true)

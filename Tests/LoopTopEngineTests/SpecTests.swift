@@ -101,13 +101,13 @@ import Testing
         engine.apply(spec)
         engine.start()
         defer { engine.stop() }
-        #expect(eventually { engine.snapshot().jobs.submitted >= 15 })
+        #expect(eventually { engine.tick().jobs.submitted >= 15 })
         engine.send(.pause)
         usleep(50_000)
-        let held = engine.snapshot().jobs.submitted
+        let held = engine.tick().jobs.submitted
         #expect(held % 5 == 0)  // whole bursts only
         usleep(300_000)
-        #expect(engine.snapshot().jobs.submitted == held)  // paused with the arrivals
+        #expect(engine.tick().jobs.submitted == held)  // paused with the arrivals
     }
 
     @Test func aMissingFileIsAClearError() {
@@ -136,9 +136,9 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(60))
-        #expect(eventually { engine.snapshot().jobs.completed == 60 })
-        let ran = Set(engine.snapshot(detailFor: 1).workers.flatMap { $0.recentJobs.map(\.workload) })
-            .union(engine.snapshot(detailFor: 2).workers.flatMap { $0.recentJobs.map(\.workload) })
+        #expect(eventually { engine.tick().jobs.completed == 60 })
+        let ran = Set(engine.tick(detailFor: 1).workers.flatMap { $0.recentJobs.map(\.workload) })
+            .union(engine.tick(detailFor: 2).workers.flatMap { $0.recentJobs.map(\.workload) })
         #expect(ran == ["tiny-sort", "tiny-json"])
     }
 }

@@ -120,9 +120,9 @@ import Testing
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(30))
-        var snap = engine.snapshot()
+        var snap = engine.tick()
         #expect(eventually {
-            snap = engine.snapshot()
+            snap = engine.tick()
             return snap.jobs.completed == 30 && snap.total.data.jobs == 30
         })
         #expect(snap.jobs.failed == 0)  // every input arrived intact (checksummed on the worker)
@@ -148,10 +148,10 @@ import Testing
         // One at a time: after the first, each job reuses the buffer that came back.
         for n in 1...10 {
             engine.send(.burst(1))
-            #expect(eventually { engine.snapshot().jobs.completed == UInt64(n) })
+            #expect(eventually { engine.tick().jobs.completed == UInt64(n) })
             usleep(2_000)
         }
-        let data = engine.snapshot().total.data
+        let data = engine.tick().total.data
         #expect(data.allocatedBytes < 10 * 64 * 1024)
         #expect(data.copiedBytes == 0)
     }

@@ -1,5 +1,5 @@
 /// What happened to one job, published when it ends.
-public struct JobRecord: Sendable, Equatable {
+public struct JobRecord: Sendable, Equatable, Codable {
     public let id: UInt64
     public let workload: String
     public let mode: Mode
@@ -39,7 +39,7 @@ public struct JobRecord: Sendable, Equatable {
 
 /// One line of the engine's story: the things a Node Worker reports as
 /// 'online', 'error' and 'exit', plus jobs ending and control changes.
-public struct EngineEvent: Sendable, Equatable {
+public struct EngineEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
         /// A worker thread was created (`starting`).
         case workerSpawned = "spawn"

@@ -172,13 +172,13 @@ public struct HeadlessRunner {
             if now >= next || finished {
                 // A final partial interval still gets its line, unless it is empty.
                 if !finished || now > next &- step + 1_000_000 {
-                    write(HeadlessReport(engine.snapshot(), summary: false).jsonLine())
+                    write(HeadlessReport(engine.tick(), summary: false).jsonLine())
                 }
                 while next <= now { next += step }
             }
             if finished { break }
         }
-        let summary = HeadlessReport(engine.snapshot(), summary: true)
+        let summary = HeadlessReport(engine.tick(), summary: true)
         write(summary.jsonLine())
         return summary
     }

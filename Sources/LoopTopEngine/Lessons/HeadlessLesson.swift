@@ -14,7 +14,7 @@ public struct HeadlessLesson {
         let player = LessonPlayer(lesson: lesson, engine: engine)
         write("lesson \(lesson.name): \(lesson.title)")
         if !lesson.summary.isEmpty { write("  \(lesson.summary)") }
-        player.start(now: engine.snapshot().time)
+        player.start(now: engine.tick().time)
         var announced = -1
         var next = monotonicNow()
         while !player.finished {
@@ -29,7 +29,7 @@ public struct HeadlessLesson {
                 write("stopped at step \(player.index + 1)/\(lesson.steps.count)")
                 return false
             }
-            let snapshot = engine.snapshot()
+            let snapshot = engine.tick()
             if let result = player.tick(now: snapshot.time, snapshot: snapshot) {
                 write("  " + Self.describe(result))
                 if let check = result.check, let passed = result.passed {

@@ -1,10 +1,10 @@
-/// Plays a lesson against an engine: applies each step's commands, decides
+/// Plays a lesson against a source (the engine): applies each step's commands, decides
 /// when a step ends, and measures its figures. Driven by `tick` from one
 /// thread (the dashboard's, or the headless runner's), with the engine's time,
 /// so the same lesson replays the same way.
 public final class LessonPlayer {
     public let lesson: Lesson
-    let engine: Engine
+    let source: any SnapshotSource
 
     /// The step being played (0-based); -1 before `start`.
     public private(set) var index = -1
@@ -30,10 +30,23 @@ public final class LessonPlayer {
     private var settledAt: UInt64?
     private var pausedAt: UInt64?
     private var countsAtSettle = JobCounts()
+    /// Time of the first frame after the statistics were reset: older frames
+    /// still hold the figures from before, and must not end a step.
+    private var settledFrame: UInt64 = 0
 
-    public init(lesson: Lesson, engine: Engine) {
+    public init(lesson: Lesson, source: any SnapshotSource) {
         self.lesson = lesson
-        self.engine = engine
+        self.source = source
+    }
+
+    public convenience init(lesson: Lesson, engine: Engine) {
+        self.init(lesson: lesson, source: engine)
+    }
+
+    /// The source's frame as of now: the engine makes one (the lesson's
+    /// counts must follow its own commands), any other source is read.
+    private func current() -> Snapshot {
+        (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
     }
 
     public var step: Lesson.Step? { lesson.steps.indices.contains(index) ? lesson.steps[index] : nil }
@@ -45,7 +58,7 @@ public final class LessonPlayer {
 
     /// Applies the setup and enters the first step.
     public func start(now: UInt64) {
-        for command in lesson.setup { engine.send(command.command) }
+        for command in lesson.setup { source.send(command.command) }
         enter(0, now: now)
     }
 
@@ -57,16 +70,18 @@ public final class LessonPlayer {
         }
         // Counts are taken before the commands, so a step without a settle
         // time sees what its own commands did (a fault fails a job at once).
-        let before = engine.snapshot().jobs
-        for command in current.commands { engine.send(command.command) }
+        let before = self.current().jobs
+        for command in current.commands { source.send(command.command) }
         stepStart = now
         settledAt = nil
         if current.settle <= 0 { settle(now: now, counts: before) }
     }
 
     private func settle(now: UInt64, counts: JobCounts? = nil) {
-        engine.send(.resetStatistics)
-        countsAtSettle = counts ?? engine.snapshot().jobs
+        source.send(.resetStatistics)
+        let fresh = current()
+        countsAtSettle = counts ?? fresh.jobs
+        settledFrame = fresh.time
         settledAt = now
     }
 
@@ -78,6 +93,7 @@ public final class LessonPlayer {
             if sinceStart >= current.settle { settle(now: now) }
             return nil
         }
+        guard snapshot.time >= settledFrame else { return nil }
         let sinceSettle = Double(now &- settledAt) / 1e9
         let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtSettle)
         var ending: String?

@@ -88,6 +88,11 @@ struct LatencyHistogram {
         _ = histogram.record(micros)
     }
 
+    /// Adds `count` values of `micros` (a recording's bucket, merged back).
+    mutating func record(micros: UInt64, count: UInt64) {
+        _ = histogram.record(Swift.max(1, Swift.min(micros, 3_600_000_000)), count: count)
+    }
+
     mutating func reset() { histogram.reset() }
 
     var summary: LatencySummary {
@@ -158,6 +163,8 @@ struct WorkerTrack {
 /// atomics) into ``Snapshot``s. One consumer at a time (the engine keeps it
 /// behind a lock); its cost is paid at the frame rate, not per job.
 struct Monitor {
+    /// Engine-clock time the engine started, ns.
+    let startedAt: UInt64
     let window: UInt64
     let recentMaxSpan: UInt64 = 1_000_000_000
     let historyLength: Int
@@ -180,6 +187,12 @@ struct Monitor {
     var log: Deque<EngineEvent> = []
     var interval: ScopeFigures
     var total: ScopeFigures
+    /// Since the previous step: what a recording stores of each frame.
+    var tick: ScopeFigures
+    /// The statistics were reset since the previous step.
+    var resetSinceTick = false
+    /// The last step's tick figures, for the recorder.
+    var lastDelta = ScopeDelta()
     var lastSnapshotAt: UInt64
     var lastBusy: UInt64 = 0
     var lastRejected: UInt64 = 0
@@ -187,6 +200,7 @@ struct Monitor {
     var lagSinceLastSnapshot: UInt64 = 0
 
     init(start: UInt64, windowSeconds: Double, historyLength: Int) {
+        startedAt = start
         window = Nanos.fromSeconds(windowSeconds)
         self.historyLength = historyLength
         lagWindow = TimedWindow(span: window)
@@ -197,6 +211,7 @@ struct Monitor {
         copyWindow = TimedWindow(span: window)
         interval = ScopeFigures(start: start, busy: 0)
         total = ScopeFigures(start: start, busy: 0)
+        tick = ScopeFigures(start: start, busy: 0)
         lastSnapshotAt = start
     }
 
@@ -214,6 +229,8 @@ struct Monitor {
         }
         interval = ScopeFigures(start: now, busy: busy)
         total = ScopeFigures(start: now, busy: busy)
+        tick = ScopeFigures(start: now, busy: busy)
+        resetSinceTick = true
     }
 
     mutating func absorb(_ sample: LoopSample) {
@@ -222,11 +239,13 @@ struct Monitor {
             lagWindow.add(sample.value, at: sample.at)
             interval.lag.record(nanos: sample.value)
             total.lag.record(nanos: sample.value)
+            tick.lag.record(nanos: sample.value)
             lagSinceLastSnapshot = max(lagSinceLastSnapshot, sample.value)
         case .request:
             requestWindow.add(sample.value, at: sample.at)
             interval.requests.record(nanos: sample.value)
             total.requests.record(nanos: sample.value)
+            tick.requests.record(nanos: sample.value)
         case .handback:
             handbackWindow.add(sample.value, at: sample.at)
         }
@@ -238,6 +257,7 @@ struct Monitor {
             runWindow.add(job.runNanos, at: job.finishedAt)
             interval.absorb(job)
             total.absorb(job)
+            tick.absorb(job)
             if job.inputBytes > 0 {
                 dataJobs.append((job.finishedAt, UInt64(job.copiedBytes)))
                 if job.copiedBytes > 0 { copyWindow.add(job.copyNanos, at: job.finishedAt) }

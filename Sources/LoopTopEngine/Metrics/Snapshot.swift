@@ -16,7 +16,7 @@ public struct LatencySummary: Sendable, Equatable, Codable {
 }
 
 /// The event loop as one frame shows it.
-public struct LoopSnapshot: Sendable, Equatable {
+public struct LoopSnapshot: Sendable, Equatable, Codable {
     /// How late the probe timer fired, over the recent window.
     public var lag = LatencySummary.empty
     /// Largest lag in the last second, counting a stall still in progress:
@@ -50,7 +50,7 @@ public struct LoopSnapshot: Sendable, Equatable {
 }
 
 /// The queues and the jobs' times through them.
-public struct QueueSnapshot: Sendable, Equatable {
+public struct QueueSnapshot: Sendable, Equatable, Codable {
     /// Jobs waiting for a worker.
     public var depth = 0
     /// Jobs waiting for the event loop (blocking/chunked).
@@ -70,7 +70,7 @@ public struct QueueSnapshot: Sendable, Equatable {
 }
 
 /// One worker as one frame shows it.
-public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
+public struct WorkerSnapshot: Sendable, Equatable, Codable, Identifiable {
     public var id: Int
     /// Thread name the OS shows (`looptop-w3`).
     public var name: String
@@ -130,7 +130,7 @@ public struct WorkerSnapshot: Sendable, Equatable, Identifiable {
 }
 
 /// One bar of a latency histogram.
-public struct HistogramBar: Sendable, Equatable {
+public struct HistogramBar: Sendable, Equatable, Codable {
     /// Upper bound of the bar, ms.
     public var upToMs: Double
     public var count: UInt64
@@ -142,7 +142,7 @@ public struct HistogramBar: Sendable, Equatable {
 }
 
 /// What handing inputs to workers cost: the copy/transfer/shared comparison.
-public struct DataFigures: Sendable, Equatable {
+public struct DataFigures: Sendable, Equatable, Codable {
     /// Offloaded jobs that carried an input.
     public var jobs: UInt64 = 0
     /// Bytes copied to hand inputs over, all jobs together.
@@ -157,7 +157,7 @@ public struct DataFigures: Sendable, Equatable {
 
 /// Figures covering exactly the time since the previous snapshot; what a
 /// headless interval line reports.
-public struct IntervalFigures: Sendable, Equatable {
+public struct IntervalFigures: Sendable, Equatable, Codable {
     public var seconds = 0.0
     public var data = DataFigures()
     public var lag = LatencySummary.empty
@@ -169,8 +169,8 @@ public struct IntervalFigures: Sendable, Equatable {
 }
 
 /// A warning with its rule's name and a sentence about this moment.
-public struct Warning: Sendable, Equatable {
-    public enum Severity: Int, Sendable, Comparable {
+public struct Warning: Sendable, Equatable, Codable {
+    public enum Severity: Int, Sendable, Comparable, Codable {
         case warn = 1, critical = 2
         public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
     }
@@ -188,9 +188,13 @@ public struct Warning: Sendable, Equatable {
 
 /// Everything one frame shows, as an immutable value. Holds no color, no
 /// terminal type: the UI decides how it looks.
-public struct Snapshot: Sendable, Equatable {
+public struct Snapshot: Sendable, Equatable, Codable {
+    /// What made it: the engine, a recording, a watched program.
+    public var source = SourceInfo(kind: .engine, title: "engine")
     /// Engine-clock time it was taken, ns.
     public var time: UInt64 = 0
+    /// Unix time it was taken, seconds (0: unknown): the event log's clock.
+    public var wallSeconds = 0.0
     public var uptimeSeconds = 0.0
     public var settings = EngineSettings()
     /// Names of the workloads one can switch to.

@@ -32,7 +32,7 @@ struct WorkerRecord {
 }
 
 /// The job a worker is running now.
-public struct RunningJob: Sendable, Equatable {
+public struct RunningJob: Sendable, Equatable, Codable {
     public let id: UInt64
     public let workload: String
     public let mode: Mode
@@ -82,6 +82,8 @@ struct PoolState {
 /// leaving shared state torn, and a half-done result is worth nothing.
 final class WorkerPool: @unchecked Sendable {
     let state: ConditionMutex<PoolState>
+    /// Held while threads are joined, and while their CPU clocks are read.
+    private let joining = ConditionMutex(())
     let clock: any EngineClock
     let events: EventRing<EngineEvent>
     /// Where offloaded completions go (the event loop's inbox).
@@ -274,11 +276,19 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Joins threads that have ended. Their records stay for display.
     func reap() {
-        let threads = state.withLock { s -> [OSThread] in
-            defer { s.toJoin.removeAll() }
-            return s.toJoin
+        joining.withLock { _ in
+            let threads = state.withLock { s -> [OSThread] in
+                defer { s.toJoin.removeAll() }
+                return s.toJoin
+            }
+            for thread in threads { thread.join() }
         }
-        for thread in threads { thread.join() }
+    }
+
+    /// Runs `body` while no thread can be joined, so it may read the CPU
+    /// clocks of threads it saw live under the pool's lock without holding it.
+    func withThreadsUnjoined<T>(_ body: () -> T) -> T {
+        joining.withLock { _ in body() }
     }
 
     /// Forgets ended workers beyond the newest `keep`, and those ended more

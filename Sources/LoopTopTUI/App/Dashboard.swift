@@ -53,13 +53,20 @@ public enum Dashboard {
     ///   (or Ctrl-C), SIGTERM, SIGHUP or SIGQUIT; 2 if there is no usable
     ///   terminal (the reason goes to stderr).
     public static func run(engine: Engine, options: DashboardOptions = DashboardOptions()) -> Int32 {
+        run(source: engine, options: options)
+    }
+
+    /// Runs the dashboard for any source (the engine, a recording, a
+    /// watched program): it shows the keys and panels the source supports.
+    /// Starts the source; does not stop it.
+    public static func run(source: any SnapshotSource, options: DashboardOptions = DashboardOptions()) -> Int32 {
         blockSignals()
         if let problem = terminalProblem() {
             printError(problem)
             return 2
         }
         installFatalSignalRestore()
-        engine.start()
-        return DashboardApp(engine: engine, options: options).run()
+        source.start()
+        return DashboardApp(source: source, options: options).run()
     }
 }

@@ -5,12 +5,14 @@ import CNcurses
 import LoopTopEngine
 
 /// The UI loop: owns curses, waits on stdin and a signalfd with the frame
-/// deadline as timeout, takes a snapshot each frame, draws it, applies keys.
+/// deadline as timeout, reads the source's snapshot each frame, draws it,
+/// applies keys.
 ///
-/// It only calls `Engine.snapshot` and `Engine.send`, which never wait for
-/// the event loop, so it stays responsive while the loop is blocked.
+/// It only reads `SnapshotSource.snapshot` and calls `send`, which never
+/// wait for the watched loop, so it stays responsive while the loop is
+/// blocked. Keys the source cannot take get a one-line notice.
 final class DashboardApp {
-    private let engine: Engine
+    private let source: any SnapshotSource
     private let options: DashboardOptions
     private let keyMap: KeyMap
     private var state = UIState()
@@ -27,11 +29,12 @@ final class DashboardApp {
     /// How long a notice stays on screen.
     static let noticeNanos: UInt64 = 6_000_000_000
 
-    init(engine: Engine, options: DashboardOptions) {
-        self.engine = engine
+    init(source: any SnapshotSource, options: DashboardOptions) {
+        self.source = source
         self.options = options
-        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil)
-        player = options.lesson.map { LessonPlayer(lesson: $0, engine: engine) }
+        let lessons = source.capabilities.contains(.lessons)
+        keyMap = KeyMap(burstSize: options.burstSize, lessonMode: options.lesson != nil && lessons)
+        player = lessons ? options.lesson.map { LessonPlayer(lesson: $0, source: source) } : nil
     }
 
     func run() -> Int32 {
@@ -109,9 +112,9 @@ final class DashboardApp {
 
     /// Takes this frame's snapshot and moves the lesson on with its time.
     private func tick() {
-        // Interval and whole-run percentiles only when a lesson checks them.
-        live = engine.snapshot(detailFor: state.detailWorker, scopes: player != nil)
-        secondsOfDay = Self.secondsOfDay()
+        let capabilities = source.capabilities
+        live = source.snapshot(detailFor: capabilities.contains(.workerDetail) ? state.detailWorker : nil)
+        secondsOfDay = live.wallSeconds > 0 ? Self.secondsOfDay(unix: live.wallSeconds) : nil
         if let player {
             // The lesson starts after the first snapshot, so its clock is the engine's.
             if !lessonStarted {
@@ -146,9 +149,11 @@ final class DashboardApp {
 
     private func makeFrame(_ snapshot: Snapshot) -> Frame {
         let lesson = player.flatMap { lessonStarted ? LessonStatus(player: $0, now: live.time) : nil }
-        return Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
-                     secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
-                     notices: notices.map(\.notice))
+        var frame = Frame(snapshot: snapshot, state: state, glyphs: glyphs, historySamples: options.historySamples,
+                          secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
+                          notices: notices.map(\.notice))
+        frame.capabilities = source.capabilities
+        return frame
     }
 
     private func show(_ notice: Notice) {
@@ -161,12 +166,16 @@ final class DashboardApp {
     /// Applies one key; true if it asks to quit.
     private func handle(_ key: Key, screen: CursesScreen) -> Bool {
         guard let action = keyMap.action(for: key) else { return false }
+        if !state.helpVisible, let missing = KeyMap.needs(action), !source.capabilities.contains(missing) {
+            show(Notice(Self.unsupported(missing, source: source.info)))
+            return false
+        }
         if !state.helpVisible, handleAppAction(action, screen: screen) { return false }
         let snapshot = shown
         let wasFrozen = state.frozen
         let visible = DashboardRenderer.workerRows(size: screen.size, frame: makeFrame(snapshot))
         if let command = state.apply(action, workers: snapshot.workers, visibleRows: visible) {
-            engine.send(command)
+            if case .unsupported(let line) = source.send(command) { show(Notice(line)) }
         }
         if state.frozen != wasFrozen { frozen = state.frozen ? live : nil }
         return state.quitRequested
@@ -185,6 +194,7 @@ final class DashboardApp {
             guard let player, lessonStarted, !player.finished else { return true }
             player.togglePause(now: live.time)
         case .reloadSpec:
+            guard let engine = source as? Engine else { return true }
             show(SpecReload.run(path: options.specPath, apply: { engine.apply($0) }))
         case .cycleTheme:
             if let (theme, notice) = ThemeCycle.next(after: screen.theme) {
@@ -212,14 +222,21 @@ final class DashboardApp {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    /// Local time of day now, in seconds since midnight.
-    private static func secondsOfDay() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var seconds = time_t(ts.tv_sec)
+    /// Local time of day at a Unix time (the source's clock), in seconds since midnight.
+    static func secondsOfDay(unix: Double) -> Double {
+        var seconds = time_t(unix.rounded(.down))
         var parts = tm()
         guard localtime_r(&seconds, &parts) != nil else { return 0 }
-        return Double(parts.tm_hour * 3600 + parts.tm_min * 60 + parts.tm_sec) + Double(ts.tv_nsec) / 1e9
+        return Double(parts.tm_hour * 3600 + parts.tm_min * 60 + parts.tm_sec) + (unix - unix.rounded(.down))
+    }
+
+    /// The one line a key the source cannot take gets: "replay: read-only".
+    static func unsupported(_ missing: SourceCapabilities, source: SourceInfo) -> String {
+        let name = source.noticeName
+        if source.kind == .recording, missing == .control || missing == .terminateWorker || missing == .reloadSpec {
+            return "\(name): read-only"
+        }
+        return "\(name): not available"
     }
 
     private static func environment(_ names: [String]) -> [String: String] {

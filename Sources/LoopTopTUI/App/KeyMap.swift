@@ -98,6 +98,40 @@ public struct KeyMap: Sendable {
         }
     }
 
+    /// What a source must be able to do for `action` to mean anything
+    /// (nil: the UI does it itself, for any source).
+    public static func needs(_ action: Action) -> SourceCapabilities? {
+        switch action {
+        case .command: return .control
+        case .terminateSelected, .faultSelected: return .terminateWorker
+        case .openDetail: return .workerDetail
+        case .reloadSpec: return .reloadSpec
+        case .lessonNext, .lessonPrevious, .lessonTogglePause: return .lessons
+        default: return nil
+        }
+    }
+
+    /// The keys, as the help and footer label them, that need more than
+    /// reading snapshots.
+    static let labelNeeds: [String: SourceCapabilities] = [
+        "+": .control, "-": .terminateWorker, "b": .control, "w": .control, "[  ]": .control, "[ ]": .control,
+        "{  }": .control, "{ }": .control, "space": .control, "B": .control, "x": .terminateWorker, "r": .control,
+        "L": .reloadSpec, "Enter": .workerDetail, "↵": .workerDetail,
+    ]
+
+    /// Whether a key labelled `label` works for a source that can do `capabilities`.
+    static func shows(_ label: String, for capabilities: SourceCapabilities) -> Bool {
+        let key = label.hasPrefix("Enter") ? "Enter" : label
+        return labelNeeds[key].map { capabilities.contains($0) } ?? true
+    }
+
+    /// The keys a source that can do `capabilities` takes, with the
+    /// source's own keys (`extra`, a replay's) first.
+    public func help(glyphs: Glyphs = .unicode, capabilities: SourceCapabilities,
+                     extra: [(keys: String, meaning: String)] = []) -> [(keys: String, meaning: String)] {
+        extra + help(glyphs: glyphs).filter { Self.shows($0.keys, for: capabilities) }
+    }
+
     /// Every key, as the help lists them: (keys, what they do).
     public func help(glyphs: Glyphs = .unicode) -> [(keys: String, meaning: String)] {
         let lesson: [(String, String)] = lessonMode

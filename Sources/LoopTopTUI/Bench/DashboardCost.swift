@@ -33,7 +33,7 @@ public enum DashboardCost {
         state.selection = Selection()
         while now() - start < UInt64(seconds * 1e9) {
             let before = looptop_self_cpu_ns()
-            let snapshot = engine.snapshot(scopes: false)  // as a dashboard frame takes it
+            let snapshot = engine.tick(scopes: false)  // as a dashboard frame takes it
             snapshotCPU.append(Double(looptop_self_cpu_ns() - before) / 1e6)
             DashboardRenderer.render(Frame(snapshot: snapshot, state: state, historySamples: Int(fps * 60)), on: screen)
             screen.present()

@@ -20,7 +20,7 @@ enum FooterView {
         }
         var spans: [Span] = [Span(" ")]
         var used = 1
-        for (key, label) in hints {
+        for (key, label) in hints where KeyMap.shows(key, for: frame.capabilities) {
             let width = TextWidth.width(of: key) + 1 + TextWidth.width(of: label) + 2
             // Whole hints only: a cut-off key is worse than a missing one.
             if used + width - 2 > canvas.cols { break }

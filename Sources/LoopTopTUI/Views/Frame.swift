@@ -19,6 +19,13 @@ public struct Frame: Sendable {
     /// Messages of the UI's own (a failed spec reload, the theme chosen),
     /// shown above the engine's warnings for a few seconds.
     public var notices: [Notice]
+    /// What the source can do: the footer and help list only these keys.
+    public var capabilities: SourceCapabilities = .all
+    /// Keys of the source's own (a replay's), listed first in the help.
+    public var sourceKeys: [(keys: String, meaning: String)] = []
+    /// A mark for the header about where in time the frame is
+    /// (`REPLAY 01:12 / 04:30`, `REWIND −12.3 s`); nil when live.
+    public var timeMark: String?
 
     public init(snapshot: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
                 historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20,

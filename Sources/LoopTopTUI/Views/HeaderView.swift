@@ -10,6 +10,7 @@ enum HeaderView {
         let oversubscribed = s.liveWorkers > s.cores
         let workersStyle: Style = oversubscribed ? .warn : .text
         var marks: [Span] = []
+        if let mark = frame.timeMark { marks += [Span(" "), Span(" " + mark + " ", Style(.selection, [.bold, .reverse]))] }
         if frame.state.frozen { marks += [Span(" "), Span(" FROZEN ", Style(.selection, [.bold, .reverse]))] }
         if settings.paused { marks += [Span(" "), Span(" PAUSED ", Style(.warn, [.bold, .reverse]))] }
         let mode = Span(" " + settings.mode.rawValue.uppercased() + " ", Meaning.mode(settings.mode))

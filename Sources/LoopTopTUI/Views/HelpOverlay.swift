@@ -1,7 +1,8 @@
 /// The help: every key and what it does, in a box over the dashboard.
 enum HelpOverlay {
     static func render(_ canvas: Canvas, frame: Frame) {
-        let entries = KeyMap(burstSize: frame.burstSize, lessonMode: frame.lesson != nil).help(glyphs: frame.glyphs)
+        let entries = KeyMap(burstSize: frame.burstSize, lessonMode: frame.lesson != nil)
+            .help(glyphs: frame.glyphs, capabilities: frame.capabilities, extra: frame.sourceKeys)
         let keyWidth = entries.map { TextWidth.width(of: $0.keys) }.max() ?? 0
         let textWidth = entries.map { TextWidth.width(of: $0.meaning) }.max() ?? 0
         let width = min(canvas.cols, keyWidth + textWidth + 2 + 4)

@@ -1,0 +1,203 @@
+import Histogram
+
+/// What the engine read from its threads for one step: copies of the pool's
+/// ledger and workers, the loop's atomics, and the samples and events the
+/// rings held. Gathered without holding any lock across a syscall; turned
+/// into a ``Snapshot`` by ``Monitor/step(_:closingInterval:)``.
+struct EngineReadings {
+    struct Worker {
+        var record: WorkerRecord
+        /// Thread CPU time, ns (read after the pool's lock was released).
+        var cpu: UInt64
+    }
+
+    var now: UInt64
+    /// Loop busy time since start, ns.
+    var busy: UInt64 = 0
+    var counts = JobCounts()
+    var depth = 0
+    var loopDepth = 0
+    var capacity = 0
+    var autoRespawn = true
+    var workers: [Worker] = []
+    /// When the lag probe was due (0: not armed).
+    var probeDue: UInt64 = 0
+    var loopJob: RunningJob?
+    var loopJobProgress: Double?
+    var requestsCompleted: UInt64 = 0
+    var requestsWaiting = 0
+    var requestsShed: UInt64 = 0
+    var settings = EngineSettings()
+    var workloads: [String] = []
+    var cores = 1
+    var source = SourceInfo(kind: .engine, title: "engine")
+    /// Unix time of `now`, seconds.
+    var wallSeconds = 0.0
+    var samples: [LoopSample] = []
+    var events: [EngineEvent] = []
+    var eventsDropped: UInt64 = 0
+    var samplesDropped: UInt64 = 0
+}
+
+extension Monitor {
+    /// The one step from readings and a time to a frame: absorbs the
+    /// samples and events, moves the windows and histories on, closes the
+    /// interval if asked, and returns the ``Snapshot``. No clock, no
+    /// syscall, no lock: the same readings give the same snapshot.
+    mutating func step(_ r: EngineReadings, closingInterval: Bool) -> Snapshot {
+        let now = r.now
+        let busy = r.busy
+        for sample in r.samples { absorb(sample) }
+        for event in r.events { absorb(event) }
+
+        var snap = Snapshot()
+        snap.source = r.source
+        snap.time = now
+        snap.wallSeconds = r.wallSeconds
+        snap.uptimeSeconds = Double(now &- startedAt) / 1e9
+        snap.settings = r.settings
+        snap.workloads = r.workloads
+        snap.cores = r.cores
+        snap.autoRespawn = r.autoRespawn
+        snap.jobs = r.counts
+
+        // Loop.
+        lagWindow.expire(now: now)
+        requestWindow.expire(now: now)
+        handbackWindow.expire(now: now)
+        waitWindow.expire(now: now)
+        runWindow.expire(now: now)
+        let stall = r.probeDue != 0 && now > r.probeDue ? now - r.probeDue : 0
+        var loopSnap = LoopSnapshot()
+        loopSnap.lag = lagWindow.summary()
+        loopSnap.stallMs = Nanos.ms(stall)
+        loopSnap.lagRecentMaxMs = Nanos.ms(max(stall, lagWindow.max(since: now &- recentMaxSpan)))
+        loopSnap.requestLatency = requestWindow.summary()
+        loopSnap.requestsCompleted = r.requestsCompleted
+        loopSnap.requestsWaiting = r.requestsWaiting
+        loopSnap.requestsShed = r.requestsShed
+        loopSnap.currentJob = r.loopJob
+        loopSnap.currentJobProgress = r.loopJob == nil ? nil : r.loopJobProgress
+        loopSnap.handback = handbackWindow.summary()
+        busySamples.append((now, busy, r.requestsCompleted))
+        while let first = busySamples.first, busySamples.count > 2, now &- first.at > window {
+            busySamples.removeFirst()
+        }
+        if let first = busySamples.first, now > first.at {
+            let span = Double(now - first.at)
+            loopSnap.utilization = min(1, Double(busy &- first.busy) / span)
+            loopSnap.requestsPerSecond = Double(r.requestsCompleted &- first.requests) / span * 1e9
+        } else if now > startedAt {
+            loopSnap.utilization = min(1, Double(busy) / Double(now - startedAt))
+        }
+        let frameLag = max(lagSinceLastSnapshot, stall)
+        lagSinceLastSnapshot = 0
+        Monitor.push(Nanos.ms(frameLag), into: &lagHistory, limit: historyLength)
+        let frameUtil = now > lastSnapshotAt ? min(1, Double(busy &- lastBusy) / Double(now - lastSnapshotAt)) : 0
+        Monitor.push(frameUtil, into: &utilizationHistory, limit: historyLength)
+        loopSnap.lagHistory = lagHistory.asArray
+        loopSnap.utilizationHistory = utilizationHistory.asArray
+        snap.loop = loopSnap
+
+        // Queue.
+        var queue = QueueSnapshot()
+        queue.depth = r.depth
+        queue.loopDepth = r.loopDepth
+        queue.capacity = r.capacity
+        queue.wait = waitWindow.summary()
+        queue.run = runWindow.summary()
+        queue.data = dataFigures(now: now)
+        if let oldest = runWindow.first, now > oldest.at {
+            queue.completedPerSecond = Double(runWindow.count) / Double(now - oldest.at) * 1e9
+        }
+        Monitor.push(Double(r.depth + r.loopDepth), into: &depthHistory, limit: historyLength)
+        queue.depthHistory = depthHistory.asArray
+        snap.queue = queue
+
+        // Workers.
+        var live = 0
+        var workers: [WorkerSnapshot] = []
+        for reading in r.workers {
+            let record = reading.record
+            if record.state.isLive && !record.stopRequested { live += 1 }
+            var track = tracks[record.id] ?? WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
+            // A thread that ended between the copy and the read reads 0: keep its last figure.
+            let cpu = max(reading.cpu, track.samples.last?.cpu ?? 0)
+            let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
+            let busyTotal = record.busyNanos &+ running
+            var busyShare = 0.0
+            var cpuPerWall = 0.0
+            if record.state.isLive {
+                track.samples.append((now, busyTotal, cpu))
+                while track.samples.count > 2, let first = track.samples.first, now &- first.at > window {
+                    track.samples.removeFirst()
+                }
+            }
+            if let first = track.samples.first, let last = track.samples.last, last.at > first.at {
+                let wall = Double(last.at - first.at)
+                let busyDelta = Double(last.busy &- first.busy)
+                busyShare = min(1, busyDelta / wall)
+                cpuPerWall = busyDelta > 0 ? min(1.5, Double(last.cpu &- first.cpu) / busyDelta) : 0
+            }
+            if record.state.isLive, track.samples.count >= 2 {
+                let prev = track.samples[track.samples.count - 2]
+                let wall = Double(now &- prev.at)
+                Monitor.push(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
+                             into: &track.activity, limit: historyLength)
+            }
+            track.runWindow.expire(now: now)
+            tracks[record.id] = track
+            var worker = WorkerSnapshot(
+                id: record.id, name: record.name, tid: record.tid, state: record.state,
+                currentJob: record.current, elapsedMs: Nanos.ms(running),
+                jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
+                busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
+                startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
+                endReason: record.endReason, activity: track.activity.asArray,
+                run: track.runWindow.summary())
+            if record.current != nil { worker.progress = record.flags.progress }
+            workers.append(worker)
+        }
+        let known = Set(r.workers.map(\.record.id))
+        for id in tracks.keys where !known.contains(id) { tracks[id] = nil }
+        snap.workers = workers
+        snap.liveWorkers = live
+
+        // Rejections are counted, and logged at most once a second.
+        if r.counts.rejected > lastRejected, now &- rejectedReportedAt >= 1_000_000_000 {
+            let fresh = r.counts.rejected - lastRejected
+            appendLog(EngineEvent(time: now, kind: .notice,
+                                  message: "\(fresh) job\(fresh == 1 ? "" : "s") rejected: queue full (capacity \(r.capacity))"))
+            lastRejected = r.counts.rejected
+            rejectedReportedAt = now
+        }
+
+        snap.interval = interval.figures(now: now, busy: busy)
+        snap.total = total.figures(now: now, busy: busy)
+        if closingInterval { interval = ScopeFigures(start: now, busy: busy) }
+        lastDelta = ScopeDelta(tick, end: now, busy: busy, reset: resetSinceTick)
+        tick = ScopeFigures(start: now, busy: busy)
+        resetSinceTick = false
+        lastSnapshotAt = now
+        lastBusy = busy
+        snap.log = log.asArray
+        snap.eventsDropped = r.eventsDropped
+        snap.samplesDropped = r.samplesDropped
+        snap.warnings = WarningRules.standard.compactMap { $0.check(snap) }
+        return snap
+    }
+
+    /// A worker's recent jobs and run-time histogram, as the detail view
+    /// shows them. A read.
+    func detail(for id: Int) -> (recentJobs: [JobRecord], bars: [HistogramBar])? {
+        guard let track = tracks[id] else { return nil }
+        var bars: [HistogramBar] = []
+        if track.run.totalCount > 0 {
+            for value in track.run.logarithmicBucketValues(valueUnitsInFirstBucket: 100, logBase: 2) {
+                // `count` is of the bucket's exact value; the bar holds all added since the last.
+                bars.append(HistogramBar(upToMs: Double(value.value) / 1000, count: UInt64(value.countAddedInThisIterationStep)))
+            }
+        }
+        return (track.recentJobs.asArray, bars)
+    }
+}
