@@ -49,7 +49,7 @@ public final class BenchPool: Sendable {
     public func submit(contentsOf jobs: [Job]) -> [Job] { pool.submit(contentsOf: jobs) }
 
     /// The job ledger now.
-    public var counts: JobCounts { pool.state.withLock { $0.counts } }
+    public var counts: JobCounts { pool.state.withLock { $0.ledger } }
 
     /// True when worker `id` (or, when nil, every worker) waits for work.
     public func isIdle(_ id: Int? = nil) -> Bool {

@@ -99,7 +99,7 @@ public final class Engine: SnapshotSource {
         pool = WorkerPool(capacity: configuration.queueCapacity, clock: clock, events: events,
                           recordJobEvents: configuration.recordJobEvents,
                           spinMicros: configuration.workerSpinMicros,
-                          onCompletion: { loopRef.loop?.post($0) })
+                          onCompletion: { loopRef.loop?.post(contentsOf: $0) })
         pool.setAutoRespawn(configuration.autoRespawn)
         loop = EventLoop(clock: clock, pool: pool, samples: samples, events: events,
                          settings: settingsBox, jobIDs: jobIDs)
@@ -311,12 +311,12 @@ public final class Engine: SnapshotSource {
         r.busy = loop.busyNanos(at: now)
         let records = pool.state.withLock { s -> [WorkerRecord] in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            r.counts = s.counts
+            r.counts = s.ledger
             r.depth = s.queue.count
-            r.loopDepth = Int(s.loopQueued)
+            r.loopDepth = Int(s.loop.queued)
             r.capacity = s.capacity
             r.autoRespawn = s.autoRespawn
-            return s.workers
+            return s.workers.map { $0.reading() }
         }
         r.workers = pool.withThreadsUnjoined {
             records.map { record in

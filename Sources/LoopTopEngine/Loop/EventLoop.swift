@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 import DequeModule
 import Synchronization
 
@@ -82,6 +83,20 @@ final class EventLoop: @unchecked Sendable {
     private var inputs = InputSource()
     /// Offloaded arrivals of this iteration, handed to the pool together.
     private var outgoing: [Job] = []
+    /// The inbox's completions are swapped into this one, so neither side
+    /// allocates a new buffer per iteration.
+    private var draining: Deque<JobCompletion> = []
+    /// Offloaded jobs whose completion has not come back yet (may overcount
+    /// jobs rejected by the pool, which never come back: it only decides
+    /// whether the loop spins briefly before it sleeps).
+    private var inFlight = 0
+    /// Set by `post` when completions arrive; the loop polls it while it spins.
+    private let mail = Atomic<Bool>(false)
+    /// This iteration sent jobs to the pool or heard back from it.
+    private var exchanged = false
+    /// How long the loop looks for a completion before it sleeps, when jobs
+    /// are in flight, ns: a worker's reply then needs no futex wake.
+    static let spinNanos: UInt64 = 20_000
     /// What runs when an offloaded job's completion comes back, by job id
     /// (loop thread only; jobs offloaded through ``offload(_:then:)``).
     private var continuations: [UInt64: (JobRecord) -> Void] = [:]
@@ -120,11 +135,14 @@ final class EventLoop: @unchecked Sendable {
         thread = nil
     }
 
-    /// Delivers a finished offloaded job; wakes the loop only if it sleeps.
-    func post(_ completion: JobCompletion) {
+    /// Delivers finished offloaded jobs (a worker's batch); wakes the loop
+    /// only if it sleeps and this is the first news since it fell asleep.
+    func post(contentsOf completions: [JobCompletion]) {
         let wake = inbox.withLock { box -> Bool in
-            box.completions.append(completion)
-            return box.sleeping && box.completions.count == 1
+            let wasEmpty = box.completions.isEmpty
+            box.completions.append(contentsOf: completions)
+            mail.store(true, ordering: .releasing)
+            return box.sleeping && wasEmpty
         }
         if wake { inbox.signal() }
     }
@@ -143,7 +161,10 @@ final class EventLoop: @unchecked Sendable {
         var job = job
         job.mode = .offloaded
         continuations[job.id] = then
+        inFlight += 1
+        exchanged = true
         guard pool.submit(job) else {
+            inFlight -= 1
             continuations[job.id] = nil
             let now = clock.now()
             then(JobRecord(id: job.id, workload: job.workload.name, mode: .offloaded, outcome: .rejected,
@@ -189,23 +210,27 @@ final class EventLoop: @unchecked Sendable {
             let wokeAt = clock.now()
             // Busy from here until we sleep again.
             busyClock.store((wokeAt &- busyTotal) | Self.busyBit, ordering: .releasing)
-            let (completions, burst, stop, tasks) = inbox.withLock { box in
+            let (burst, stop, tasks) = inbox.withLock { box in
+                swap(&box.completions, &draining)
+                mail.store(false, ordering: .relaxed)
                 defer {
-                    box.completions.removeAll(keepingCapacity: true)
                     box.burst = 0
                     if !box.tasks.isEmpty { box.tasks.removeAll() }
                 }
-                return (box.completions, box.burst, box.stop, box.tasks)
+                return (box.burst, box.stop, box.tasks)
             }
             if stop { break }
+            inFlight = max(0, inFlight - draining.count)
+            exchanged = !draining.isEmpty
             for task in tasks { task(LoopAccess(loop: self)) }
-            for completion in completions {
+            for completion in draining {
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
                 if let buffer = completion.returned { inputs.giveBack(buffer) }
                 if !continuations.isEmpty, let then = continuations.removeValue(forKey: completion.record.id) {
                     then(completion.record)
                 }
             }
+            draining.removeAll(keepingCapacity: true)
             refreshSettings(now: wokeAt)
             fireTimers(now: clock.now())
             if burst > 0 { arrive(count: burst, at: clock.now(), reason: "burst") }
@@ -234,6 +259,17 @@ final class EventLoop: @unchecked Sendable {
         let wait = due > now ? due - now : 0
         guard wait > 0 else { return }
         let deadline = monotonicNow() + wait
+        if exchanged, inFlight > 0, wait > Self.spinNanos {
+            // A job just went out to a worker, or one just came back with
+            // more out: a reply may be a few µs away. An idle loop never spins.
+            let until = monotonicNow() + Self.spinNanos
+            var polls = 0
+            while !mail.load(ordering: .acquiring) {
+                looptop_cpu_relax()
+                polls += 1
+                if polls & 15 == 0, monotonicNow() >= until { break }
+            }
+        }
         inbox.withLockWaiting { locked in
             let idle = locked { box -> Bool in
                 guard box.completions.isEmpty, box.burst == 0, box.tasks.isEmpty, !box.stop else { return false }
@@ -365,12 +401,11 @@ final class EventLoop: @unchecked Sendable {
             outgoing.append(withInput(job))
         case .blocking, .chunked:
             let accepted = pool.state.withLock { s -> Bool in
-                guard s.loopQueued < UInt64(s.capacity) else {
-                    s.counts.submitRejected()
+                guard s.loop.queued < UInt64(s.capacity) else {
+                    s.loop.submitRejected()
                     return false
                 }
-                s.counts.submitQueued()
-                s.loopQueued += 1
+                s.loop.submitQueued()
                 return true
             }
             if accepted { backlog.append(job) }
@@ -381,6 +416,8 @@ final class EventLoop: @unchecked Sendable {
     private func flushOutgoing() {
         guard !outgoing.isEmpty else { return }
         let rejected = outgoing.count == 1 ? (pool.submit(outgoing[0]) ? [] : outgoing) : pool.submit(contentsOf: outgoing)
+        inFlight += outgoing.count - rejected.count
+        exchanged = true
         outgoing.removeAll(keepingCapacity: true)
         for job in rejected {
             // A rejected job's travelling buffer comes home at once.
@@ -428,14 +465,13 @@ final class EventLoop: @unchecked Sendable {
             let moved = backlog.map { withInput($0) }
             backlog.removeAll()
             pool.adoptFromLoop(moved)
+            inFlight += moved.count
+            exchanged = true
         }
         if chunked == nil, var job = backlog.popFirst() {
             job.mode = current.mode
             let startedAt = clock.now()
-            pool.state.withLock { s in
-                s.loopQueued -= 1
-                s.counts.start()
-            }
+            pool.state.withLock { $0.loop.start() }
             currentJob.withLock {
                 $0 = RunningJob(id: job.id, workload: job.workload.name, mode: job.mode,
                                 targetMs: job.targetMs, startedAt: startedAt)
@@ -473,7 +509,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?) {
         let finishedAt = clock.now()
-        pool.state.withLock { $0.counts.finish(outcome) }
+        pool.state.withLock { $0.loop.finish(outcome) }
         currentJob.withLock { $0 = nil }
         let record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
                                workerID: nil, submittedAt: job.submittedAt, startedAt: startedAt,
@@ -499,10 +535,7 @@ final class EventLoop: @unchecked Sendable {
         let left = backlog.count
         backlog.removeAll()
         if left > 0 {
-            pool.state.withLock { s in
-                for _ in 0..<left { s.counts.cancelQueued() }
-                s.loopQueued -= UInt64(left)
-            }
+            pool.state.withLock { $0.loop.cancelQueued(UInt64(left)) }
         }
         busyClock.store(busyClock.load(ordering: .relaxed) & ~Self.busyBit, ordering: .releasing)
     }
