@@ -95,8 +95,10 @@ final class EventLoop: @unchecked Sendable {
     /// This iteration sent jobs to the pool or heard back from it.
     private var exchanged = false
     /// How long the loop looks for a completion before it sleeps, when jobs
-    /// are in flight, ns: a worker's reply then needs no futex wake.
-    static let spinNanos: UInt64 = 20_000
+    /// are in flight: a worker's reply then needs no futex wake. Adaptive:
+    /// on a loaded machine the worker is rarely on a CPU at the same time, the
+    /// spins fail, and the loop sleeps at once (a sleeper is woken sooner).
+    private var spin = SpinBudget(limit: 20_000)
     /// What runs when an offloaded job's completion comes back, by job id
     /// (loop thread only; jobs offloaded through ``offload(_:then:)``).
     private var continuations: [UInt64: (JobRecord) -> Void] = [:]
@@ -259,16 +261,17 @@ final class EventLoop: @unchecked Sendable {
         let wait = due > now ? due - now : 0
         guard wait > 0 else { return }
         let deadline = monotonicNow() + wait
-        if exchanged, inFlight > 0, wait > Self.spinNanos {
+        if exchanged, inFlight > 0, case let budget = spin.next(), budget > 0, wait > budget {
             // A job just went out to a worker, or one just came back with
             // more out: a reply may be a few µs away. An idle loop never spins.
-            let until = monotonicNow() + Self.spinNanos
+            let until = monotonicNow() + budget
             var polls = 0
             while !mail.load(ordering: .acquiring) {
                 looptop_cpu_relax()
                 polls += 1
                 if polls & 15 == 0, monotonicNow() >= until { break }
             }
+            spin.record(success: mail.load(ordering: .acquiring))
         }
         inbox.withLockWaiting { locked in
             let idle = locked { box -> Bool in

@@ -417,10 +417,11 @@ final class WorkerPool: @unchecked Sendable {
         // The last job's end, written into the ledger with the next job's start.
         var ended: JobRecord?
         var lastRun: UInt64 = .max
+        var spin = SpinBudget(limit: spinNanos)
 
         while true {
             if batch.isEmpty {
-                switch take(id: id, into: &batch, short: lastRun < Self.shortJobNanos, flags: flags) {
+                switch take(id: id, into: &batch, short: lastRun < Self.shortJobNanos, flags: flags, spin: &spin) {
                 case .jobs: break
                 case .stop(let fault):
                     exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated",
@@ -472,8 +473,10 @@ final class WorkerPool: @unchecked Sendable {
 
     /// Moves the next jobs from the queue into `batch`: a few at once when
     /// jobs are short, one otherwise. Sleeps (after a spin) while there are none.
-    private func take(id: Int, into batch: inout Deque<Job>, short: Bool, flags: JobFlags) -> Take {
+    private func take(id: Int, into batch: inout Deque<Job>, short: Bool, flags: JobFlags,
+                      spin: inout SpinBudget) -> Take {
         var spun = false
+        let budget = spin.next()
         while true {
             let taken: Take = state.withLockWaiting { locked in
                 while true {
@@ -493,7 +496,7 @@ final class WorkerPool: @unchecked Sendable {
                             return .jobs
                         }
                         s.workers[w].state = .idle
-                        if !spun, spinNanos > 0 { return .spin }
+                        if !spun, budget > 0 { return .spin }
                         s.idleWaiters += 1
                         return nil
                     }
@@ -504,7 +507,7 @@ final class WorkerPool: @unchecked Sendable {
             }
             guard case .spin = taken else { return taken }
             spun = true
-            let until = monotonicNow() + spinNanos
+            let until = monotonicNow() + budget
             var polls = 0
             while queuedHint.load(ordering: .relaxed) == 0, flags.stopReason() == nil {
                 looptop_cpu_relax()
@@ -512,6 +515,7 @@ final class WorkerPool: @unchecked Sendable {
                 // The clock is read every few polls: a vDSO call costs more than a pause.
                 if polls & 15 == 0, monotonicNow() >= until { break }
             }
+            spin.record(success: queuedHint.load(ordering: .relaxed) != 0)
         }
     }
 
