@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @_spi(LoopTopBench) import LoopTopEngine
 
 /// looptop's own figures for `looptop bench`: each measured the way a user
@@ -119,7 +120,17 @@ public enum EngineBench {
         var settings = EngineSettings()
         settings.rate = 0
         settings.mode = .blocking
-        settings.workload = "spin"
+        settings.workload = "bench-block"
+        // A job that times itself: its own run time, exactly, is what the
+        // probe should read (the run histogram keeps two digits only).
+        let held = Held()
+        var catalog = catalog
+        catalog.register(ClosureWorkload(name: "bench-block", summary: "holds its thread for its size") { context, units in
+            let start = monotonicNow()
+            let until = start + UInt64(units) * 1_000_000
+            while monotonicNow() < until { try context.checkpoint() }
+            held.nanos.store(monotonicNow() - start, ordering: .releasing)
+        }, nanosPerUnit: 1_000_000)
         let engine = Engine(configuration: .init(workers: 0, settings: settings, catalog: catalog))
         engine.start()
         defer { engine.stop() }
@@ -139,7 +150,7 @@ public enum EngineBench {
             Thread.sleep(forTimeInterval: 0.05)  // the probe fires right after the job
             let snapshot = engine.tick()
             readings[ms] = snapshot.loop.lagRecentMaxMs
-            ran[ms] = snapshot.total.run.max
+            ran[ms] = Double(held.nanos.load(ordering: .acquiring)) / 1e6
         }
         return (idle, readings, ran)
     }
@@ -174,14 +185,18 @@ public enum EngineBench {
         return (idle, busy)
     }
 
-    /// An engine keeping `workers` busy: 20 ms spin jobs at 400 a second
-    /// (8 cores' worth, so every worker has work on a small machine).
-    public static func busyEngine(workers: Int, catalog: WorkloadCatalog) -> Engine {
+    /// An engine keeping `workers` busy: 20 ms spin jobs at `rate` a second
+    /// (400: 8 cores' worth, so every worker has work on a small machine).
+    /// It runs no sampler of its own: the dashboard being measured ticks it,
+    /// once a frame, as the sampler would.
+    public static func busyEngine(workers: Int, rate: Double = 400, catalog: WorkloadCatalog) -> Engine {
         var settings = EngineSettings()
-        settings.rate = 400
+        settings.rate = rate
         settings.jobMs = 20
         settings.workload = "spin"
-        return Engine(configuration: .init(workers: workers, settings: settings, catalog: catalog))
+        var configuration = Engine.Configuration(workers: workers, settings: settings, catalog: catalog)
+        configuration.samplesPerSecond = 0
+        return Engine(configuration: configuration)
     }
 
     /// A description of the machine: cores and CPU model.
@@ -204,6 +219,11 @@ public enum EngineBench {
         }
         return condition()
     }
+}
+
+/// How long the last `bench-block` job ran, ns.
+final class Held: Sendable {
+    let nanos = Atomic<UInt64>(0)
 }
 
 /// CLOCK_MONOTONIC, ns: the clock the engine's timestamps use.

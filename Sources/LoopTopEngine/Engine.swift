@@ -303,6 +303,14 @@ public final class Engine: SnapshotSource {
         return snap
     }
 
+    /// A worker's CPU clock as last read, and its job count then.
+    private struct CPURead {
+        var jobs: UInt64
+        var cpu: UInt64
+        var at: UInt64
+    }
+    private let cpuReads = ConditionMutex<[Int: CPURead]>([:])
+
     /// Everything one step needs, read without holding the pool's lock
     /// across a syscall: records are copied under it, CPU clocks read after.
     private func gather() -> EngineReadings {
@@ -319,8 +327,27 @@ public final class Engine: SnapshotSource {
             return s.workers.map { $0.reading() }
         }
         r.workers = pool.withThreadsUnjoined {
-            records.map { record in
-                EngineReadings.Worker(record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
+            cpuReads.withLock { cache in
+                if cache.count > 2 * records.count + 64 {  // workers pruned unseen
+                    let ids = Set(records.map(\.id))
+                    cache = cache.filter { ids.contains($0.key) }
+                }
+                return records.map { record in
+                    guard record.state.isLive else {
+                        cache[record.id] = nil
+                        return EngineReadings.Worker(record: record, cpu: record.cpuNanosAtExit)
+                    }
+                    // A thread's CPU clock costs a syscall: an idle worker that
+                    // has run no job since its last read is read once a second.
+                    let jobs = record.jobsDone &+ record.jobsFailed
+                    if record.current == nil, let last = cache[record.id], last.jobs == jobs,
+                       now &- last.at < 1_000_000_000 {
+                        return EngineReadings.Worker(record: record, cpu: last.cpu)
+                    }
+                    let cpu = record.thread?.cpuNanos() ?? 0
+                    cache[record.id] = CPURead(jobs: jobs, cpu: cpu, at: now)
+                    return EngineReadings.Worker(record: record, cpu: cpu)
+                }
             }
         }
         pool.reap()
