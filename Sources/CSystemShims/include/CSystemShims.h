@@ -46,4 +46,16 @@ int looptop_cpu_count(void);
 /// close-on-exec), or an errno.
 int looptop_spawn(char *const argv[], pid_t *pid, int *stdin_fd, int *stdout_fd, int *stderr_fd);
 
+/// A spin-wait hint (x86 `pause`): tells the core a thread is busy-waiting,
+/// so it yields pipeline resources to its sibling and saves power. Unlike
+/// sched_yield it does not give the CPU away to another runnable thread,
+/// which on a loaded machine can cost a whole timeslice.
+static inline void looptop_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif
