@@ -1,4 +1,6 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
+// 6.2: SwiftPM accepts the engine's `-O` (an unsafe flag) in a package used as
+// a versioned dependency (`.package(url:from:)`); 6.0 refused to build it.
 import PackageDescription
 
 let package = Package(
@@ -69,6 +71,14 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // `looptop bench`: looptop measured against its peers (a bare condition
+        // variable, GCD, a Node.js Worker). Not in the library product, so
+        // library users do not link it; it reaches the engine through SPI.
+        .target(
+            name: "LoopTopBench",
+            dependencies: ["LoopTopEngine", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .executableTarget(
             name: "looptop",
             dependencies: [
@@ -76,6 +86,7 @@ let package = Package(
                 "LoopTopTUI",
                 "LoopTopMetrics",
                 "LoopTopNodeInspector",
+                "LoopTopBench",
                 "CSystemShims",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

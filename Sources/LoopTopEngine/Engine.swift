@@ -111,7 +111,7 @@ public final class Engine: SnapshotSource {
         pool = WorkerPool(watch: watch, capacity: configuration.queueCapacity, clock: clock, events: events,
                           recordJobEvents: configuration.recordJobEvents,
                           spinMicros: configuration.workerSpinMicros,
-                          onCompletion: { loopRef.loop?.post($0) })
+                          onCompletion: { loopRef.loop?.post(contentsOf: $0) })
         pool.setAutoRespawn(configuration.autoRespawn)
         loop = EventLoop(watch: watch, clock: clock, pool: pool, samples: samples, events: events,
                          settings: settingsBox, jobIDs: jobIDs)
@@ -280,7 +280,7 @@ public final class Engine: SnapshotSource {
         case .resetStatistics:
             let now = clock.now()
             let busy = loop.busyNanos(at: now)
-            let submitted = pool.state.withLock { $0.counts.submitted }
+            let submitted = pool.state.withLock { $0.ledger.submitted }
             monitor.withLock { $0.resetStatistics(now: now, busy: busy, submitted: submitted) }
             return "statistics reset"
         }
@@ -336,6 +336,14 @@ public final class Engine: SnapshotSource {
         return snap
     }
 
+    /// A worker's CPU clock as last read, and its job count then.
+    private struct CPURead {
+        var jobs: UInt64
+        var cpu: UInt64
+        var at: UInt64
+    }
+    private let cpuReads = ConditionMutex<[Int: CPURead]>([:])
+
     /// Everything one step needs, read without holding the pool's lock
     /// across a syscall: records are copied under it, CPU clocks read after.
     private func gather() -> EngineReadings {
@@ -344,7 +352,7 @@ public final class Engine: SnapshotSource {
         r.busy = loop.busyNanos(at: now)
         let records = pool.state.withLock { s -> [WorkerRecord] in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            r.counts = s.counts
+            r.counts = s.ledger
             r.depth = s.queue.count
             r.oldestQueued = s.queue.first?.submittedAt
             // What waits, by size; a look at the first 10,000 is enough to tell.
@@ -355,18 +363,38 @@ public final class Engine: SnapshotSource {
                     r.queuedSizes.append(QueuedSize(workload: job.workload.name, askedMs: job.targetMs, count: 1))
                 }
             }
-            r.loopDepth = Int(s.loopQueued)
+            r.loopDepth = Int(s.loop.queued)
             r.capacity = s.capacity
             r.autoRespawn = s.autoRespawn
-            // A copy in a buffer of its own: handing out the pool's buffer
+            // A copy in a buffer of its own (`map` makes one), with each
+            // worker's ledger figures read in: handing out the pool's buffer
             // would let a later in-place append race this read once the copy
             // is released (Swift's uniqueness check is not a synchronisation
             // ThreadSanitizer sees, and CI fails on its report).
-            return s.workers.map { $0 }
+            return s.workers.map { $0.reading() }
         }
         r.workers = pool.withThreadsUnjoined {
-            records.map { record in
-                EngineReadings.Worker(record: record, cpu: record.state.isLive ? (record.thread?.cpuNanos() ?? 0) : record.cpuNanosAtExit)
+            cpuReads.withLock { cache in
+                if cache.count > 2 * records.count + 64 {  // workers pruned unseen
+                    let ids = Set(records.map(\.id))
+                    cache = cache.filter { ids.contains($0.key) }
+                }
+                return records.map { record in
+                    guard record.state.isLive else {
+                        cache[record.id] = nil
+                        return EngineReadings.Worker(record: record, cpu: record.cpuNanosAtExit)
+                    }
+                    // A thread's CPU clock costs a syscall: an idle worker that
+                    // has run no job since its last read is read once a second.
+                    let jobs = record.jobsDone &+ record.jobsFailed
+                    if record.current == nil, let last = cache[record.id], last.jobs == jobs,
+                       now &- last.at < 1_000_000_000 {
+                        return EngineReadings.Worker(record: record, cpu: last.cpu)
+                    }
+                    let cpu = record.thread?.cpuNanos() ?? 0
+                    cache[record.id] = CPURead(jobs: jobs, cpu: cpu, at: now)
+                    return EngineReadings.Worker(record: record, cpu: cpu)
+                }
             }
         }
         pool.reap()

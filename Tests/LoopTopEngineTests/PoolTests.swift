@@ -17,7 +17,13 @@ import Testing
     }
 
     @Test func offloadedJobsRunOnWorkersAndComeBackToTheLoop() {
-        let engine = Engine.forTest(workers: 2, jobMs: 1)
+        // A window longer than any test, so no hand-back sample ages out of it.
+        var settings = EngineSettings()
+        settings.workload = "spin"
+        settings.jobMs = 1
+        settings.rate = 0
+        let engine = Engine(configuration: .init(workers: 2, queueCapacity: 64, settings: settings, autoRespawn: false,
+                                                 catalog: TestCatalog.calibrated, windowSeconds: 3_600))
         engine.start()
         defer { engine.stop() }
         engine.send(.burst(20))
@@ -26,8 +32,10 @@ import Testing
         #expect(snap.jobs.submitted == 20)
         #expect(snap.jobs.isConserved)
         #expect(snap.workers.reduce(0) { $0 + $1.jobsDone } == 20)
-        // Each completion was handed back to the loop as a message.
-        #expect(eventually { engine.tick().loop.handback.count > 0 || engine.tick().total.run.count == 20 })
+        // Each completion was handed back to the loop as a message: one
+        // hand-back sample per job (issue 14: this once held whenever 20 jobs ran).
+        #expect(eventually { engine.tick().loop.handback.count >= 20 })
+        #expect(engine.tick().loop.handback.count == 20)
     }
 
     /// Worker detail: recent jobs and a run-time histogram whose bars hold

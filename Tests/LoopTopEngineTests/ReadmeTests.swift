@@ -28,7 +28,9 @@ import Testing
         let engine = Engine(configuration: .init(workers: 2, settings: settings, catalog: catalog))
         engine.start()
         engine.send(.burst(10))
-        while engine.tick().jobs.completed < 10 { usleep(10_000) }
+        // Wait for the burst, but not for ever: a regression fails below instead of hanging.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while engine.tick().jobs.completed < 10, ContinuousClock.now < deadline { usleep(10_000) }
         let snapshot = engine.tick()
         print("completed \(snapshot.jobs.completed), lag p99 \(snapshot.loop.lag.p99) ms")
         engine.stop()

@@ -38,6 +38,7 @@ enum TestCatalog {
         var catalog = WorkloadCatalog.calibrated(budgetMs: 9)
         catalog.register(failing, nanosPerUnit: 1_000)
         catalog.register(sleepy, nanosPerUnit: 1_000_000)
+        catalog.register(empty, nanosPerUnit: 1_000_000)
         return catalog
     }()
 
@@ -45,6 +46,9 @@ enum TestCatalog {
     static let failing = ClosureWorkload(name: "failing") { _, _ in
         throw WorkloadError("deliberate failure")
     }
+
+    /// Does nothing: jobs as short as jobs get, which workers take in batches.
+    static let empty = ClosureWorkload(name: "empty") { _, _ in }
 
     /// Sleeps 1 ms per unit, checking for cancellation between: jobs whose
     /// length does not depend on the CPU.

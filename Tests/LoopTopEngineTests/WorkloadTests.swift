@@ -86,6 +86,31 @@ import Testing
     @Test func hashKnownAnswerIsTheFIPSVector() {
         #expect(HashWorkload.knownAnswer.count == 64)
     }
+
+    /// Issue 14: the hash kernel checked a constant, never the job's own
+    /// digest. Now a job whose digest differs from its input's reference fails.
+    @Test func hashJobFailsWhenItsDigestDiffersFromTheReference() throws {
+        // A buffer size no other test uses, so the shared table is ours for this input.
+        let workload = HashWorkload(bytesPerUnit: 1_000)
+        let input = HashWorkload.Input(variant: 5, bytes: 1_000, units: 4)
+        let reference = try HashWorkload.reference(for: input)
+        #expect(reference.count == 32)
+
+        let good = workload.makeRun(units: 4, seed: 5)
+        var finished = false
+        while !finished { finished = try good.step(.detached) }
+
+        // The same input under a wrong reference: the job's result no longer matches.
+        HashWorkload.references.withLock { $0[input] = reference.map { $0 ^ 0x5A } }
+        defer { HashWorkload.references.withLock { $0[input] = reference } }
+        let bad = workload.makeRun(units: 4, seed: 5 + HashWorkload.inputVariants)
+        #expect(throws: WorkloadError.self) {
+            while try !bad.step(.detached) {}
+        }
+        // Another input is unaffected.
+        let other = workload.makeRun(units: 4, seed: 6)
+        #expect(throws: Never.self) { while try !other.step(.detached) {} }
+    }
 }
 
 @Suite struct DataPassingTests {

@@ -58,4 +58,16 @@ int looptop_spawn_app(char *const argv[], char *const envp[], int stdin_fd, pid_
 /// (SO_PEERCRED). Returns 0 or -1.
 int looptop_peer_credentials(int fd, pid_t *pid, uid_t *uid);
 
+/// A spin-wait hint (x86 `pause`): tells the core a thread is busy-waiting,
+/// so it yields pipeline resources to its sibling and saves power. Unlike
+/// sched_yield it does not give the CPU away to another runnable thread,
+/// which on a loaded machine can cost a whole timeslice.
+static inline void looptop_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 import DequeModule
 import Synchronization
 
@@ -34,8 +35,8 @@ final class EventLoop: @unchecked Sendable {
     struct Inbox {
         var completions: Deque<JobCompletion> = []
         var burst = 0
-        /// Benchmark: round trips of an empty job loop → worker → loop still to make.
-        var pingRounds = 0
+        /// Tasks posted to run on the loop thread (``enqueue(_:)``).
+        var tasks: [@Sendable (LoopAccess) -> Void] = []
         var stop = false
         var sleeping = false
     }
@@ -84,11 +85,25 @@ final class EventLoop: @unchecked Sendable {
     private var sizer = JobSizer()
     /// Offloaded arrivals of this iteration, handed to the pool together.
     private var outgoing: [Job] = []
-    /// Benchmark ping-pong in progress (loop thread only).
-    private var ping: (left: Int, job: UInt64, sentAt: UInt64, samples: [UInt64])?
-    /// Where a finished ping-pong's round trips go.
-    let pingResults = ConditionMutex<[UInt64]?>(nil)
-    static let emptyWorkload = ClosureWorkload(name: "empty", summary: "does nothing") { _, _ in }
+    /// The inbox's completions are swapped into this one, so neither side
+    /// allocates a new buffer per iteration.
+    private var draining: Deque<JobCompletion> = []
+    /// Offloaded jobs whose completion has not come back yet (may overcount
+    /// jobs rejected by the pool, which never come back: it only decides
+    /// whether the loop spins briefly before it sleeps).
+    private var inFlight = 0
+    /// Set by `post` when completions arrive; the loop polls it while it spins.
+    private let mail = Atomic<Bool>(false)
+    /// This iteration sent jobs to the pool or heard back from it.
+    private var exchanged = false
+    /// How long the loop looks for a completion before it sleeps, when jobs
+    /// are in flight: a worker's reply then needs no futex wake. Adaptive:
+    /// on a loaded machine the worker is rarely on a CPU at the same time, the
+    /// spins fail, and the loop sleeps at once (a sleeper is woken sooner).
+    private var spin = SpinBudget(limit: 20_000)
+    /// What runs when an offloaded job's completion comes back, by job id
+    /// (loop thread only; jobs offloaded through ``offload(_:then:)``).
+    private var continuations: [UInt64: (JobRecord) -> Void] = [:]
     private var thread: OSThread?
 
     static let busyBit: UInt64 = 1 << 63
@@ -130,32 +145,43 @@ final class EventLoop: @unchecked Sendable {
         thread = nil
     }
 
-    /// Delivers a finished offloaded job; wakes the loop only if it sleeps.
-    func post(_ completion: JobCompletion) {
+    /// Delivers finished offloaded jobs (a worker's batch); wakes the loop
+    /// only if it sleeps and this is the first news since it fell asleep.
+    func post(contentsOf completions: [JobCompletion]) {
         let wake = inbox.withLock { box -> Bool in
-            box.completions.append(completion)
-            return box.sleeping && box.completions.count == 1
+            let wasEmpty = box.completions.isEmpty
+            box.completions.append(contentsOf: completions)
+            mail.store(true, ordering: .releasing)
+            return box.sleeping && wasEmpty
         }
         if wake { inbox.signal() }
     }
 
-    /// Benchmark: makes `rounds` round trips of an empty job from this loop to
-    /// a worker and back, one after another, and returns each trip's time in
-    /// ns (nil if they did not finish within `timeoutNanos`).
-    func pingPong(rounds: Int, timeoutNanos: UInt64) -> [UInt64]? {
-        pingResults.withLock { $0 = nil }
-        inbox.withLock { $0.pingRounds = max(1, rounds) }
-        inbox.signal()
-        let deadline = monotonicNow() + timeoutNanos
-        return pingResults.wait(deadline: deadline) { $0 }
+    /// Runs `task` on the loop thread at its next iteration.
+    func enqueue(_ task: @escaping @Sendable (LoopAccess) -> Void) {
+        let wake = inbox.withLock { box -> Bool in
+            box.tasks.append(task)
+            return box.sleeping
+        }
+        if wake { inbox.signal() }
     }
 
-    private func sendPing() {
-        let id = jobIDs.next()
-        let job = Job(id: id, workload: Self.emptyWorkload, units: 1, targetMs: 0, submittedAt: clock.now(), mode: .offloaded)
-        ping!.job = id
-        ping!.sentAt = clock.now()
-        pool.submit(job)
+    /// Loop thread only: offloads `job`; `then` runs here when it comes back.
+    func offload(_ job: Job, then: @escaping (JobRecord) -> Void) {
+        var job = job
+        job.mode = .offloaded
+        continuations[job.id] = then
+        inFlight += 1
+        exchanged = true
+        guard pool.submit(job) else {
+            inFlight -= 1
+            continuations[job.id] = nil
+            let now = clock.now()
+            then(JobRecord(id: job.id, workload: job.workload.name, mode: .offloaded, outcome: .rejected,
+                           workerID: nil, submittedAt: job.submittedAt, startedAt: now, finishedAt: now,
+                           reason: "queue full"))
+            return
+        }
     }
 
     /// Fires `count` jobs at once at the next iteration.
@@ -198,33 +224,28 @@ final class EventLoop: @unchecked Sendable {
             let wokeAt = clock.now()
             // Busy from here until we sleep again.
             busyClock.store((wokeAt &- busyTotal) | Self.busyBit, ordering: .releasing)
-            let (completions, burst, stop, pingRounds) = inbox.withLock { box -> (Deque<JobCompletion>, Int, Bool, Int) in
-                defer { box.completions.removeAll(keepingCapacity: true); box.burst = 0; box.pingRounds = 0 }
-                return (box.completions, box.burst, box.stop, box.pingRounds)
+            let (burst, stop, tasks) = inbox.withLock { box in
+                swap(&box.completions, &draining)
+                mail.store(false, ordering: .relaxed)
+                defer {
+                    box.burst = 0
+                    if !box.tasks.isEmpty { box.tasks.removeAll() }
+                }
+                return (box.burst, box.stop, box.tasks)
             }
             if stop { break }
-            if pingRounds > 0, ping == nil {
-                ping = (pingRounds, 0, 0, [])
-                sendPing()
-            }
-            for completion in completions {
-                if let current = ping, completion.record.id == current.job {
-                    ping!.samples.append(clock.now() &- current.sentAt)
-                    ping!.left -= 1
-                    if ping!.left > 0 {
-                        sendPing()
-                    } else {
-                        let samples = ping!.samples
-                        ping = nil
-                        pingResults.withLock { $0 = samples }
-                        pingResults.broadcast()
-                    }
-                    continue
-                }
+            inFlight = max(0, inFlight - draining.count)
+            exchanged = !draining.isEmpty
+            for task in tasks { task(LoopAccess(loop: self)) }
+            for completion in draining {
                 samples.push(LoopSample(kind: .handback, at: wokeAt, value: wokeAt &- completion.record.finishedAt))
                 learn(from: completion.record, place: .worker)
                 if let buffer = completion.returned { inputs.giveBack(buffer) }
+                if !continuations.isEmpty, let then = continuations.removeValue(forKey: completion.record.id) {
+                    then(completion.record)
+                }
             }
+            draining.removeAll(keepingCapacity: true)
             refreshSettings(now: wokeAt)
             fireTimers(now: clock.now())
             if burst > 0 { arrive(count: burst, at: clock.now(), reason: "burst") }
@@ -253,9 +274,21 @@ final class EventLoop: @unchecked Sendable {
         let wait = due > now ? due - now : 0
         guard wait > 0 else { return }
         let deadline = monotonicNow() + wait
+        if exchanged, inFlight > 0, case let budget = spin.next(), budget > 0, wait > budget {
+            // A job just went out to a worker, or one just came back with
+            // more out: a reply may be a few µs away. An idle loop never spins.
+            let until = monotonicNow() + budget
+            var polls = 0
+            while !mail.load(ordering: .acquiring) {
+                looptop_cpu_relax()
+                polls += 1
+                if polls & 15 == 0, monotonicNow() >= until { break }
+            }
+            spin.record(success: mail.load(ordering: .acquiring))
+        }
         inbox.withLockWaiting { locked in
             let idle = locked { box -> Bool in
-                guard box.completions.isEmpty, box.burst == 0, !box.stop else { return false }
+                guard box.completions.isEmpty, box.burst == 0, box.tasks.isEmpty, !box.stop else { return false }
                 box.sleeping = true
                 return true
             }
@@ -387,12 +420,11 @@ final class EventLoop: @unchecked Sendable {
             outgoing.append(withInput(job))
         case .blocking, .chunked:
             let accepted = pool.state.withLock { s -> Bool in
-                guard s.loopQueued < UInt64(s.capacity) else {
-                    s.counts.submitRejected()
+                guard s.loop.queued < UInt64(s.capacity) else {
+                    s.loop.submitRejected()
                     return false
                 }
-                s.counts.submitQueued()
-                s.loopQueued += 1
+                s.loop.submitQueued()
                 return true
             }
             if accepted { backlog.append(job) }
@@ -403,6 +435,8 @@ final class EventLoop: @unchecked Sendable {
     private func flushOutgoing() {
         guard !outgoing.isEmpty else { return }
         let rejected = outgoing.count == 1 ? (pool.submit(outgoing[0]) ? [] : outgoing) : pool.submit(contentsOf: outgoing)
+        inFlight += outgoing.count - rejected.count
+        exchanged = true
         outgoing.removeAll(keepingCapacity: true)
         for job in rejected {
             // A rejected job's travelling buffer comes home at once.
@@ -450,14 +484,13 @@ final class EventLoop: @unchecked Sendable {
             let moved = backlog.map { withInput($0) }
             backlog.removeAll()
             pool.adoptFromLoop(moved)
+            inFlight += moved.count
+            exchanged = true
         }
         if chunked == nil, var job = backlog.popFirst() {
             job.mode = current.mode
             let startedAt = clock.now()
-            pool.state.withLock { s in
-                s.loopQueued -= 1
-                s.counts.start()
-            }
+            pool.state.withLock { $0.loop.start() }
             currentJob.withLock {
                 $0 = RunningJob(id: job.id, workload: job.workload.name, mode: job.mode,
                                 targetMs: job.targetMs, startedAt: startedAt)
@@ -498,7 +531,7 @@ final class EventLoop: @unchecked Sendable {
     private func finishLoopJob(_ job: Job, startedAt: UInt64, outcome: JobOutcome, reason: String?,
                                cpuNanos: UInt64 = 0) {
         let finishedAt = clock.now()
-        pool.state.withLock { $0.counts.finish(outcome) }
+        pool.state.withLock { $0.loop.finish(outcome) }
         currentJob.withLock { $0 = nil }
         var record = JobRecord(id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome,
                                workerID: nil, submittedAt: job.submittedAt, startedAt: startedAt,
@@ -535,10 +568,7 @@ final class EventLoop: @unchecked Sendable {
         let left = backlog.count
         backlog.removeAll()
         if left > 0 {
-            pool.state.withLock { s in
-                for _ in 0..<left { s.counts.cancelQueued() }
-                s.loopQueued -= UInt64(left)
-            }
+            pool.state.withLock { $0.loop.cancelQueued(UInt64(left)) }
         }
         busyClock.store(busyClock.load(ordering: .relaxed) & ~Self.busyBit, ordering: .releasing)
     }

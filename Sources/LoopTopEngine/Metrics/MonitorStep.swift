@@ -142,52 +142,11 @@ extension Monitor {
         for reading in r.workers {
             let record = reading.record
             if record.state.isLive && !record.stopRequested { live += 1 }
-            var track = tracks[record.id] ?? WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
-            // A thread that ended between the copy and the read reads 0: keep its last figure.
-            let cpu = max(reading.cpu, track.samples.last?.cpu ?? 0)
-            let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
-            let busyTotal = record.busyNanos &+ running
-            var busyShare = 0.0
-            var cpuPerWall = 0.0
-            if record.state.isLive {
-                track.samples.append((now, busyTotal, cpu))
-                while track.samples.count > 2, let first = track.samples.first, now &- first.at > window {
-                    track.samples.removeFirst()
-                }
-            }
-            if let first = track.samples.first, let last = track.samples.last, last.at > first.at {
-                let wall = Double(last.at - first.at)
-                let busyDelta = Double(last.busy &- first.busy)
-                busyShare = min(1, busyDelta / wall)
-                cpuPerWall = busyDelta > 0 ? min(1.5, Double(last.cpu &- first.cpu) / busyDelta) : 0
-            }
-            if record.state.isLive, track.samples.count >= 2 {
-                let prev = track.samples[track.samples.count - 2]
-                let wall = Double(now &- prev.at)
-                Monitor.push(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
-                             into: &track.activity, limit: historyLength)
-            }
-            track.runWindow.expire(now: now)
-            tracks[record.id] = track
-            var worker = WorkerSnapshot(
-                id: record.id, name: record.name, tid: record.tid, state: record.state,
-                currentJob: record.current, elapsedMs: Nanos.ms(running),
-                jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
-                busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
-                startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
-                endReason: record.endReason, activity: track.activity.asArray,
-                run: track.runWindow.summary())
-            if record.current != nil { worker.progress = record.flags.progress }
-            if record.tid != 0, let figures = r.sched[record.tid] {
-                // An ended thread has no recent rates: it no longer runs.
-                worker.sched = record.state.isLive ? figures.recent : nil
-                worker.schedTotal = figures.total
-            }
-            if let ready = record.readyAt {
-                let end = record.state.isLive ? now : (record.endedAt ?? now)
-                if end > ready { worker.busyTotal = min(1, Double(busyTotal) / Double(end - ready)) }
-            }
-            if busyTotal > 0 { worker.cpuPerWallTotal = min(1.5, Double(cpu) / Double(busyTotal)) }
+            // Changed in place: a copy out of the dictionary and back would
+            // copy each worker's histories (600 values) every frame.
+            let worker = Self.stepWorker(&tracks[record.id, default: WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))],
+                                   reading: reading, sched: record.tid != 0 ? r.sched[record.tid] : nil,
+                                   now: now, window: window, historyLength: historyLength)
             workers.append(worker)
         }
         let known = Set(r.workers.map(\.record.id))
@@ -248,5 +207,56 @@ extension Monitor {
             }
         }
         return (track.recentJobs.asArray, bars)
+    }
+
+    /// One worker's figures for this step, moving its track on.
+    static func stepWorker(_ track: inout WorkerTrack, reading: EngineReadings.Worker, sched: ThreadFigures?,
+                           now: UInt64, window: UInt64, historyLength: Int) -> WorkerSnapshot {
+        let record = reading.record
+        // A thread that ended between the copy and the read reads 0: keep its last figure.
+        let cpu = max(reading.cpu, track.samples.last?.cpu ?? 0)
+        let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
+        let busyTotal = record.busyNanos &+ running
+        var busyShare = 0.0
+        var cpuPerWall = 0.0
+        if record.state.isLive {
+            track.samples.append((now, busyTotal, cpu))
+            while track.samples.count > 2, let first = track.samples.first, now &- first.at > window {
+                track.samples.removeFirst()
+            }
+        }
+        if let first = track.samples.first, let last = track.samples.last, last.at > first.at {
+            let wall = Double(last.at - first.at)
+            let busyDelta = Double(last.busy &- first.busy)
+            busyShare = min(1, busyDelta / wall)
+            cpuPerWall = busyDelta > 0 ? min(1.5, Double(last.cpu &- first.cpu) / busyDelta) : 0
+        }
+        if record.state.isLive, track.samples.count >= 2 {
+            let prev = track.samples[track.samples.count - 2]
+            let wall = Double(now &- prev.at)
+            Monitor.push(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
+                         into: &track.activity, limit: historyLength)
+        }
+        track.runWindow.expire(now: now)
+        var worker = WorkerSnapshot(
+            id: record.id, name: record.name, tid: record.tid, state: record.state,
+            currentJob: record.current, elapsedMs: Nanos.ms(running),
+            jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
+            busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
+            startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
+            endReason: record.endReason, activity: track.activity.asArray,
+            run: track.runWindow.summary())
+        if record.current != nil { worker.progress = record.flags.progress }
+        if let figures = sched {
+            // An ended thread has no recent rates: it no longer runs.
+            worker.sched = record.state.isLive ? figures.recent : nil
+            worker.schedTotal = figures.total
+        }
+        if let ready = record.readyAt {
+            let end = record.state.isLive ? now : (record.endedAt ?? now)
+            if end > ready { worker.busyTotal = min(1, Double(busyTotal) / Double(end - ready)) }
+        }
+        if busyTotal > 0 { worker.cpuPerWallTotal = min(1.5, Double(cpu) / Double(busyTotal)) }
+        return worker
     }
 }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSystemShims
 import DequeModule
 import Synchronization
 
@@ -11,14 +12,39 @@ struct JobCompletion: Sendable {
     var returned: InputBuffer?
 }
 
+/// One worker's own part of the job ledger and its per-job figures, behind a
+/// lock of its own. The worker takes it once per job, and nobody else wants
+/// it but a snapshot (at the frame rate), so it is never contended on the hot
+/// path; the pool's shared lock is taken once per *batch* of jobs.
+struct WorkerLedger {
+    /// The jobs in this worker's hands: taken from the queue and not yet
+    /// started (still *queued*), its running job, and those it finished.
+    var counts = JobCounts()
+    var current: RunningJob?
+    var jobsDone: UInt64 = 0
+    var jobsFailed: UInt64 = 0
+    var busyNanos: UInt64 = 0
+
+    /// The move of a job that ended, in the ledger and the worker's figures.
+    mutating func finish(_ record: JobRecord) {
+        counts.finish(record.outcome)
+        current = nil
+        busyNanos &+= record.runNanos
+        if record.outcome == .completed { jobsDone += 1 } else { jobsFailed += 1 }
+    }
+}
+
 /// What the pool knows of one worker; kept under the pool's lock.
 struct WorkerRecord {
     let id: Int
     let name: String
     let flags = JobFlags()
+    /// Shared with the worker thread (a reference), read under the pool's lock.
+    let ledger = ConditionMutex(WorkerLedger())
     var thread: OSThread?
     var state: WorkerState = .starting
     var stopRequested = false
+    // Copied from `ledger` by `reading()`, for the snapshot's step.
     var current: RunningJob?
     var jobsDone: UInt64 = 0
     var jobsFailed: UInt64 = 0
@@ -29,6 +55,18 @@ struct WorkerRecord {
     var endReason: String?
     var tid: Int32 = 0
     var cpuNanosAtExit: UInt64 = 0
+
+    /// The record with its worker's figures as they are now (call with the pool's lock held).
+    func reading() -> WorkerRecord {
+        var copy = self
+        ledger.withLock { l in
+            copy.current = l.current
+            copy.jobsDone = l.jobsDone
+            copy.jobsFailed = l.jobsFailed
+            copy.busyNanos = l.busyNanos
+        }
+        return copy
+    }
 }
 
 /// The job a worker is running now.
@@ -57,9 +95,12 @@ public struct RunningJob: Sendable, Equatable, Codable {
 struct PoolState {
     var queue: Deque<Job> = []
     var capacity: Int
+    /// The ledger of jobs submitted to the pool and of its queue (workers keep
+    /// their own for the jobs in their hands; ended workers' are folded in here).
     var counts = JobCounts()
-    /// Jobs queued on the event loop (blocking/chunked), counted in `counts.queued`.
-    var loopQueued: UInt64 = 0
+    /// The ledger of jobs placed on the event loop (blocking/chunked): queued
+    /// there, running there, or ended there.
+    var loop = JobCounts()
     var workers: [WorkerRecord] = []
     var idleWaiters = 0
     var nextWorkerID = 1
@@ -69,6 +110,14 @@ struct PoolState {
     var spawnFailures: UInt64 = 0
 
     func index(of id: Int) -> Int? { workers.firstIndex { $0.id == id } }
+
+    /// Every ledger summed: the engine's whole account of its jobs (call with
+    /// the pool's lock held, so no job is between two ledgers).
+    var ledger: JobCounts {
+        var total = counts + loop
+        for worker in workers { total = total + worker.ledger.withLock { $0.counts } }
+        return total
+    }
     var liveCount: Int { workers.reduce(0) { $0 + ($1.state.isLive && !$1.stopRequested ? 1 : 0) } }
 }
 
@@ -86,24 +135,32 @@ final class WorkerPool: @unchecked Sendable {
     private let joining = ConditionMutex(())
     let clock: any EngineClock
     let events: EventRing<EngineEvent>
-    /// Where offloaded completions go (the event loop's inbox).
-    private let onCompletion: @Sendable (JobCompletion) -> Void
+    /// Where offloaded completions go (the event loop's inbox), a batch at a time.
+    private let onCompletion: @Sendable ([JobCompletion]) -> Void
     /// Whether workers publish a `jobFinished` event per job (benchmarks turn it off).
     let recordJobEvents: Bool
     /// The queue's length, mirrored outside the lock for workers that spin.
     private let queuedHint = Atomic<Int>(0)
-    /// How long a worker that finds the queue empty keeps looking (yielding
-    /// its core to anyone runnable) before it sleeps on the condition
-    /// variable, ns. A stream of small jobs then needs no futex wake per job;
-    /// an idle pool pays it once per idle spell. 0 sleeps at once.
+    /// How long a worker that finds the queue empty keeps looking before it
+    /// sleeps on the condition variable, ns. A stream of small jobs, or a
+    /// reply the loop sends straight back, then needs no futex wake per job;
+    /// an idle pool pays it once per idle spell. 0 sleeps at once. The spin
+    /// does not `sched_yield`: on a loaded machine that hands the core to
+    /// another process for a whole timeslice.
     let spinNanos: UInt64
+    /// Most jobs a worker takes under one acquisition of the lock.
+    static let batchLimit = 32
+    /// Jobs that ran shorter than this are taken in batches: for them the
+    /// lock is the cost; longer ones are taken one at a time, so a job never
+    /// waits behind another in a busy worker's hands while a worker is free.
+    static let shortJobNanos: UInt64 = 50_000
 
     /// Where each worker thread registers itself for /proc figures.
     let watch: ThreadWatch
 
     init(watch: ThreadWatch = ThreadWatch(periodSeconds: 0), capacity: Int, clock: any EngineClock, events: EventRing<EngineEvent>,
          recordJobEvents: Bool = true, spinMicros: Double = 20,
-         onCompletion: @escaping @Sendable (JobCompletion) -> Void) {
+         onCompletion: @escaping @Sendable ([JobCompletion]) -> Void) {
         spinNanos = Nanos.fromMs(spinMicros / 1000)
         self.watch = watch
         state = ConditionMutex(PoolState(capacity: max(1, capacity)))
@@ -161,14 +218,14 @@ final class WorkerPool: @unchecked Sendable {
     func adoptFromLoop(_ jobs: [Job]) {
         guard !jobs.isEmpty else { return }
         let wake = state.withLock { s -> Bool in
-            s.loopQueued -= UInt64(jobs.count)
+            s.loop.handOut(UInt64(jobs.count))
+            s.counts.takeQueued(UInt64(jobs.count))
             for var job in jobs {
                 job.mode = .offloaded
                 if !s.shuttingDown, s.queue.count < s.capacity {
                     s.queue.append(job)
                 } else {
-                    s.counts.queued -= 1
-                    s.counts.rejected += 1
+                    s.counts.rejectQueued()
                 }
             }
             queuedHint.store(s.queue.count, ordering: .relaxed)
@@ -312,7 +369,7 @@ final class WorkerPool: @unchecked Sendable {
             s.shuttingDown = true
             s.autoRespawn = false
             let n = s.queue.count
-            for _ in 0..<n { s.counts.cancelQueued() }
+            s.counts.cancelQueued(UInt64(n))
             s.queue.removeAll()
             queuedHint.store(0, ordering: .relaxed)
             for i in s.workers.indices where s.workers[i].state.isLive {
@@ -334,116 +391,160 @@ final class WorkerPool: @unchecked Sendable {
 
     // MARK: The worker thread
 
-    private enum Next {
-        /// With whether the worker was idle when the job was submitted.
-        case run(Job, JobFlags, idleAtSubmit: Bool)
+    private enum Take {
+        /// Jobs were moved into the worker's batch.
+        case jobs
         case stop(fault: Bool)
         /// The queue is empty: look again for a moment before sleeping.
-        case spin(JobFlags)
+        case spin
     }
 
     private func workerMain(id: Int) {
         let tid = currentTID()
-        watch.register(tid: tid)
-        var finished: (record: JobRecord, busy: UInt64)?
         let readyAt = clock.now()
-        var announcedReady = false
-        var spun = false
+        let registered = state.withLock { s -> (JobFlags, ConditionMutex<WorkerLedger>)? in
+            guard let i = s.index(of: id) else { return nil }
+            s.workers[i].readyAt = readyAt
+            s.workers[i].tid = tid
+            return (s.workers[i].flags, s.workers[i].ledger)
+        }
+        guard let registered else { return }
+        let (flags, ledger) = registered
+        watch.register(tid: tid)
+        events.push(EngineEvent(time: readyAt, kind: .workerReady, workerID: id, message: "worker \(id) online"))
+
+        // Jobs taken from the queue and not yet started; still counted queued,
+        // in this worker's ledger.
+        var batch = Deque<Job>()
+        // Completions not yet posted to the loop: sent together at the end of a batch.
+        var completions: [JobCompletion] = []
+        completions.reserveCapacity(Self.batchLimit)
+        // The last job's end, written into the ledger with the next job's start.
+        var ended: JobRecord?
+        var lastRun: UInt64 = .max
+        var spin = SpinBudget(limit: spinNanos)
         // When this worker last became free to take a job: a job submitted
         // after it found the worker idle, so its wait is the trip alone.
         var freeSince = readyAt
+        // The job about to start is the first of a fresh take.
+        var firstOfTake = false
 
         while true {
-            // Read before the lock: the next job's start, should there be one.
-            let lockedAt = clock.now()
-            let next: Next = state.withLockWaiting { locked in
-                let settled: Next? = locked { s in
-                    guard let i = s.index(of: id) else { return .stop(fault: false) }
-                    if let done = finished {
-                        s.counts.finish(done.record.outcome)
-                        s.workers[i].current = nil
-                        s.workers[i].busyNanos &+= done.busy
-                        if done.record.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
-                        finished = nil
-                    }
-                    if s.workers[i].readyAt == nil {
-                        s.workers[i].readyAt = readyAt
-                        s.workers[i].tid = tid
-                    }
-                    return nil
+            if batch.isEmpty {
+                switch take(id: id, into: &batch, short: lastRun < Self.shortJobNanos, flags: flags, spin: &spin) {
+                case .jobs: firstOfTake = true
+                case .stop(let fault):
+                    exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated",
+                         job: nil, unstarted: &batch, ledger: ledger)
+                    return
+                case .spin: continue
                 }
-                if let settled { return settled }
-                // After a sleep, `lockedAt` is long past: a job's start is read anew.
-                var waited = false
+            }
+            let job = batch.removeFirst()
+            let startedAt = clock.now()
+            ledger.withLock { l in
+                if let done = ended { l.finish(done) }
+                l.counts.start()
+                l.current = RunningJob(id: job.id, workload: job.workload.name, mode: job.mode,
+                                       targetMs: job.targetMs, startedAt: startedAt)
+            }
+            ended = nil
+            var record = execute(job, startedAt: startedAt, workerID: id, flags: flags)
+            // Only the first job of a take can have found this worker idle:
+            // the others waited behind it in the worker's hands.
+            if firstOfTake, freeSince <= job.submittedAt, job.mode == .offloaded {
+                record.pickupNanos = record.startedAt &- job.submittedAt
+            }
+            firstOfTake = false
+            lastRun = record.runNanos
+            if recordJobEvents {
+                events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
+            }
+            completions.append(JobCompletion(record: record, returned: job.input?.transferable))
+            if flags.stopReason() != nil {
+                ledger.withLock { $0.finish(record) }
+                post(&completions)
+                let fault = flags.faultRequested
+                exit(id: id, fault: fault,
+                     reason: fault ? "fault injected during job #\(job.id)" : "terminated; job #\(job.id) \(record.outcome.rawValue)",
+                     job: record, unstarted: &batch, ledger: ledger)
+                return
+            }
+            if batch.isEmpty {
+                // The batch is done: its last end is written before the loop hears of it.
+                freeSince = record.finishedAt
+                ledger.withLock { $0.finish(record) }
+                post(&completions)
+            } else {
+                ended = record
+                if completions.count >= Self.batchLimit { post(&completions) }
+            }
+        }
+    }
+
+    private func post(_ completions: inout [JobCompletion]) {
+        guard !completions.isEmpty else { return }
+        onCompletion(completions)
+        completions.removeAll(keepingCapacity: true)
+    }
+
+    /// Moves the next jobs from the queue into `batch`: a few at once when
+    /// jobs are short, one otherwise. Sleeps (after a spin) while there are none.
+    private func take(id: Int, into batch: inout Deque<Job>, short: Bool, flags: JobFlags,
+                      spin: inout SpinBudget) -> Take {
+        var spun = false
+        let budget = spin.next()
+        while true {
+            let taken: Take = state.withLockWaiting { locked in
                 while true {
-                    let decision: Next? = locked { s in
+                    let decision: Take? = locked { s in
                         guard let w = s.index(of: id) else { return .stop(fault: false) }
                         if s.workers[w].stopRequested {
                             return .stop(fault: s.workers[w].flags.faultRequested)
                         }
-                        if let job = s.queue.popFirst() {
+                        let available = s.queue.count
+                        if available > 0 {
+                            let count = short ? min(Self.batchLimit, max(1, available / 2)) : 1
+                            for _ in 0..<count { batch.append(s.queue.removeFirst()) }
                             queuedHint.store(s.queue.count, ordering: .relaxed)
-                            s.counts.start()
+                            s.counts.handOut(UInt64(count))
+                            s.workers[w].ledger.withLock { $0.counts.takeQueued(UInt64(count)) }
                             s.workers[w].state = .running
-                            s.workers[w].current = RunningJob(
-                                id: job.id, workload: job.workload.name, mode: job.mode,
-                                targetMs: job.targetMs, startedAt: waited ? clock.now() : lockedAt)
-                            return .run(job, s.workers[w].flags, idleAtSubmit: freeSince <= job.submittedAt)
+                            return .jobs
                         }
                         s.workers[w].state = .idle
-                        if !spun, spinNanos > 0 { return .spin(s.workers[w].flags) }
+                        if !spun, budget > 0 { return .spin }
                         s.idleWaiters += 1
                         return nil
                     }
                     if let decision { return decision }
                     locked.wait()
-                    waited = true
                     locked { $0.idleWaiters -= 1 }
                 }
             }
-            if !announcedReady {
-                announcedReady = true
-                events.push(EngineEvent(time: readyAt, kind: .workerReady, workerID: id, message: "worker \(id) online"))
+            guard case .spin = taken else { return taken }
+            spun = true
+            let until = monotonicNow() + budget
+            var polls = 0
+            while queuedHint.load(ordering: .relaxed) == 0, flags.stopReason() == nil {
+                looptop_cpu_relax()
+                polls += 1
+                // The clock is read every few polls: a vDSO call costs more than a pause.
+                if polls & 15 == 0, monotonicNow() >= until { break }
             }
-
-            switch next {
-            case .spin(let flags):
-                spun = true
-                let until = monotonicNow() + spinNanos
-                while queuedHint.load(ordering: .relaxed) == 0, flags.stopReason() == nil, monotonicNow() < until {
-                    sched_yield()
-                }
-                continue
-            case .stop(let fault):
-                exit(id: id, fault: fault, reason: fault ? "fault injected while idle" : "terminated", job: nil)
-                return
-            case .run(let job, let flags, let idleAtSubmit):
-                spun = false
-                var record = execute(job, workerID: id, flags: flags)
-                if idleAtSubmit, job.mode == .offloaded { record.pickupNanos = record.startedAt &- job.submittedAt }
-                freeSince = record.finishedAt
-                if recordJobEvents {
-                    events.push(EngineEvent(time: record.finishedAt, kind: .jobFinished, workerID: id, job: record))
-                }
-                onCompletion(JobCompletion(record: record, returned: job.input?.transferable))
-                if flags.stopReason() != nil {
-                    let fault = flags.faultRequested
-                    exit(id: id, fault: fault,
-                         reason: fault ? "fault injected during job #\(job.id)" : "terminated; job #\(job.id) \(record.outcome.rawValue)",
-                         job: record)
-                    return
-                }
-                finished = (record, record.runNanos)
-            }
+            spin.record(success: queuedHint.load(ordering: .relaxed) != 0)
         }
     }
 
     /// Runs one job on this thread, unit by unit, checking the flags between units.
-    private func execute(_ job: Job, workerID: Int?, flags: JobFlags) -> JobRecord {
-        let startedAt = clock.now()
-        let cpuBefore = selfCPUNanos()
+    /// A job asked a size has its thread CPU time measured (the sizer learns
+    /// from it); an unsized one (a closure, a benchmark's empty job) skips the
+    /// two clock syscalls, which would cost more than the job itself.
+    private func execute(_ job: Job, startedAt: UInt64, workerID: Int?, flags: JobFlags) -> JobRecord {
+        let measured = job.targetMs > 0
+        let cpuBefore = measured ? selfCPUNanos() : 0
         let outcome = runToEnd(job, context: JobContext(flag: flags))
-        let cpu = selfCPUNanos() &- cpuBefore
+        let cpu = measured ? selfCPUNanos() &- cpuBefore : 0
         let finishedAt = clock.now()
         var record = JobRecord(
             id: job.id, workload: job.workload.name, mode: job.mode, outcome: outcome.0,
@@ -461,9 +562,11 @@ final class WorkerPool: @unchecked Sendable {
         return record
     }
 
-    /// Records a worker's end under the lock, queues its thread to be joined,
-    /// and respawns it when asked.
-    private func exit(id: Int, fault: Bool, reason: String, job: JobRecord?) {
+    /// Records a worker's end under the lock, gives its unstarted jobs back to
+    /// the queue (or cancels them at shutdown), folds its ledger into the
+    /// pool's, queues its thread to be joined, and respawns it when asked.
+    private func exit(id: Int, fault: Bool, reason: String, job: JobRecord?,
+                      unstarted: inout Deque<Job>, ledger: ConditionMutex<WorkerLedger>) {
         let now = clock.now()
         let cpu = selfCPUNanos()
         watch.finish(tid: currentTID())
@@ -471,14 +574,25 @@ final class WorkerPool: @unchecked Sendable {
             events.push(EngineEvent(time: now, kind: .workerError, workerID: id, job: job,
                                     message: "worker \(id) error: \(reason)"))
         }
+        let returned = unstarted
+        unstarted.removeAll()
         let respawn = state.withLock { s -> Bool in
-            guard let i = s.index(of: id) else { return false }
-            if let job {
-                s.counts.finish(job.outcome)
-                if job.outcome == .completed { s.workers[i].jobsDone += 1 } else { s.workers[i].jobsFailed += 1 }
-                s.workers[i].busyNanos &+= job.runNanos
+            ledger.withLock { l in
+                let count = UInt64(returned.count)
+                if count > 0 {
+                    if s.shuttingDown {
+                        l.counts.cancelQueued(count)
+                    } else {
+                        l.counts.handOut(count)
+                        s.counts.takeQueued(count)
+                        s.queue.prepend(contentsOf: returned)
+                        queuedHint.store(s.queue.count, ordering: .relaxed)
+                    }
+                }
+                l.current = nil
+                s.counts.absorb(&l.counts)
             }
-            s.workers[i].current = nil
+            guard let i = s.index(of: id) else { return false }
             s.workers[i].state = fault ? .failed : .exited
             s.workers[i].endedAt = now
             s.workers[i].endReason = reason
@@ -502,6 +616,14 @@ func runToEnd(_ job: Job, context: JobContext) -> (JobOutcome, String?) {
     do {
         try context.checkpoint()
         try job.input?.consume()
+        // A closure runs whole: called directly, it needs no run object (an
+        // empty job then allocates nothing).
+        if let closure = job.workload as? ClosureWorkload {
+            context.publishProgress(done: 0, of: job.units)
+            try closure.runWhole(context, units: job.units)
+            context.publishProgress(done: 1, of: job.units)
+            return (.completed, nil)
+        }
         let run = job.workload.makeRun(units: job.units, seed: job.id)
         var done = 0
         context.publishProgress(done: 0, of: job.units)

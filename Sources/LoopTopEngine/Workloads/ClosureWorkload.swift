@@ -31,6 +31,12 @@ public struct ClosureWorkload: Workload {
     public func makeRun(units: Int, seed: UInt64) -> any WorkloadRun {
         ClosureRun(units: units, body: body)
     }
+
+    /// The whole job at once, as its one step would run it.
+    @inline(__always)
+    func runWhole(_ context: JobContext, units: Int) throws {
+        try body(context, units)
+    }
 }
 
 final class ClosureRun: WorkloadRun {

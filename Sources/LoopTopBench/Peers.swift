@@ -1,5 +1,8 @@
-import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import DequeModule
+import Dispatch
 import Foundation
 
 /// The yardsticks looptop's own figures are measured against in one run:
@@ -10,8 +13,8 @@ public enum Peers {
     /// variable (the least any hand-off between sleeping threads costs), ns each.
     public static func condvarPingPong(rounds: Int) -> [UInt64] {
         struct Court { var ball = 0 }  // odd: the other side's turn
-        let court = ConditionMutex(Court(), adaptive: false)  // a bare default mutex
-        let other = OSThread.spawn(name: "bench-pong") {
+        let court = BareCondvar(Court())
+        guard let other = BareThread(body: {
             var seen = 0
             while seen < rounds {
                 let ball = court.wait { c -> Int? in c.ball % 2 == 1 ? c.ball : nil } ?? 0
@@ -19,7 +22,7 @@ public enum Peers {
                 court.broadcast()
                 seen += 1
             }
-        }
+        }) else { return [] }
         var samples: [UInt64] = []
         samples.reserveCapacity(rounds)
         for i in 0..<rounds {
@@ -29,7 +32,7 @@ public enum Peers {
             _ = court.wait { c -> Bool? in c.ball == 2 * i + 2 ? true : nil }
             samples.append(monotonicNow() - start)
         }
-        other?.join()
+        other.join()
         return samples
     }
 
@@ -57,11 +60,11 @@ public enum Peers {
             var closed = false
             var done = 0
         }
-        let queue = ConditionMutex(Queue(), adaptive: false)  // a bare default mutex
+        let queue = BareCondvar(Queue())
         let sink = SinkCounter()
         let start = monotonicNow()
         let threads = (0..<workers).compactMap { _ in
-            OSThread.spawn(name: "bench-cv") {
+            BareThread(body: {
                 var local = 0
                 while true {
                     let item: Int? = queue.wait { q -> Int?? in
@@ -72,7 +75,7 @@ public enum Peers {
                     local &+= item & 1
                 }
                 sink.add(local)
-            }
+            })
         }
         for i in 0..<jobs {
             queue.withLock { $0.items.append(i) }
@@ -178,6 +181,71 @@ public enum Peers {
 
 /// Keeps benchmark loops from being optimised away.
 final class SinkCounter: @unchecked Sendable {
-    private let lock = ConditionMutex(0)
+    private let lock = BareCondvar(0)
     func add(_ value: Int) { lock.withLock { $0 &+= value } }
+}
+
+/// A value behind a default pthread mutex, with a condition variable: the
+/// plainest hand-off there is, with none of looptop's tuning.
+final class BareCondvar<State>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var state: State
+
+    init(_ initial: State) {
+        state = initial
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    func withLock<R>(_ body: (inout State) -> R) -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body(&state)
+    }
+
+    /// Waits until `ready` returns a value, checked under the lock before each sleep.
+    func wait<R>(_ ready: (inout State) -> R?) -> R? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while true {
+            if let value = ready(&state) { return value }
+            pthread_cond_wait(condition, mutex)
+        }
+    }
+
+    func signal() { pthread_cond_signal(condition) }
+    func broadcast() { pthread_cond_broadcast(condition) }
+}
+
+/// A joinable pthread running `body`.
+final class BareThread: @unchecked Sendable {
+    private var handle = pthread_t()
+
+    /// Nil when the OS refuses a thread.
+    init?(body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Body(body))
+        let rc = pthread_create(&handle, nil, { context in
+            Unmanaged<Body>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, box.toOpaque())
+        guard rc == 0 else {
+            box.release()
+            return nil
+        }
+    }
+
+    func join() { pthread_join(handle, nil) }
+
+    private final class Body {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
 }

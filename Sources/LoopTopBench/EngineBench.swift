@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+@_spi(LoopTopBench) import LoopTopEngine
 
 /// looptop's own figures for `looptop bench`: each measured the way a user
 /// meets it, through the real loop, pool and probe.
@@ -19,8 +21,46 @@ public enum EngineBench {
         engine.start()
         defer { engine.stop() }
         _ = waitUntil { engine.tick().workers.first?.state == .idle }
-        _ = engine.loop.pingPong(rounds: min(rounds, 200), timeoutNanos: 30_000_000_000)  // warm up
-        return engine.loop.pingPong(rounds: rounds, timeoutNanos: 120_000_000_000) ?? []
+        _ = PingPong.run(on: engine, rounds: min(rounds, 200), timeoutSeconds: 30)  // warm up
+        return PingPong.run(on: engine, rounds: rounds, timeoutSeconds: 120) ?? []
+    }
+
+    /// A job that does nothing: what a hand-off costs on its own.
+    static let empty = ClosureWorkload(name: "empty", summary: "does nothing") { _, _ in }
+
+    /// Round trips of empty jobs offloaded from the loop, one after another:
+    /// each one's continuation (run on the loop when its completion arrives)
+    /// offloads the next.
+    final class PingPong: @unchecked Sendable {
+        // Touched only on the loop thread, until `done` is signalled.
+        private var left: Int
+        private var sentAt: UInt64 = 0
+        private var nextID: UInt64 = 1 << 62
+        private var samples: [UInt64] = []
+        private let done = DispatchSemaphore(value: 0)
+
+        private init(rounds: Int) {
+            left = max(1, rounds)
+            samples.reserveCapacity(left)
+        }
+
+        static func run(on engine: Engine, rounds: Int, timeoutSeconds: Double) -> [UInt64]? {
+            let pingPong = PingPong(rounds: rounds)
+            engine.onLoop { loop in pingPong.send(loop) }
+            guard pingPong.done.wait(timeout: .now() + timeoutSeconds) == .success else { return nil }
+            return pingPong.samples
+        }
+
+        private func send(_ loop: LoopAccess) {
+            nextID += 1
+            sentAt = loop.now()
+            let job = Job(id: nextID, workload: EngineBench.empty, units: 1, targetMs: 0, submittedAt: sentAt, mode: .offloaded)
+            loop.offload(job) { [self] _ in
+                samples.append(loop.now() &- sentAt)
+                left -= 1
+                if left > 0 { send(loop) } else { done.signal() }
+            }
+        }
     }
 
     /// `jobs` empty jobs submitted straight to a pool of `workers`, with the
@@ -28,11 +68,10 @@ public enum EngineBench {
     /// from the first submit to the last completion. `batch` > 1 submits that
     /// many under one lock (as the loop does with a burst).
     public static func tinyJobs(jobs: Int, workers: Int, batch: Int = 1) -> Double {
-        let events = EventRing<EngineEvent>(capacity: 1 << 14)
-        let pool = WorkerPool(capacity: jobs, clock: SystemClock(), events: events, onCompletion: { _ in })
+        let pool = BenchPool(capacity: jobs)
         pool.spawn(workers)
-        _ = waitUntil { pool.state.withLock { s in s.workers.allSatisfy { $0.state == .idle } } }
-        let workload = EventLoop.emptyWorkload
+        _ = waitUntil { pool.isIdle() }
+        let workload = empty
         let start = monotonicNow()
         if batch <= 1 {
             for id in 1...jobs {
@@ -48,7 +87,7 @@ public enum EngineBench {
                 id += count
             }
         }
-        _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.state.withLock { $0.counts.completed } == UInt64(jobs) }
+        _ = waitUntil(timeoutSeconds: 600, pollMicros: 200) { pool.counts.completed == UInt64(jobs) }
         let elapsed = monotonicNow() - start
         pool.shutdown()
         return Double(jobs) / (Double(elapsed) / 1e9)
@@ -57,21 +96,16 @@ public enum EngineBench {
     /// Spawn → ready (the new thread runs and waits for work) and
     /// terminate → joined for an idle worker, ns each.
     public static func spawnAndTerminate(count: Int) -> (ready: [UInt64], joined: [UInt64]) {
-        let events = EventRing<EngineEvent>(capacity: 1 << 12)
-        let pool = WorkerPool(capacity: 16, clock: SystemClock(), events: events, onCompletion: { _ in })
+        let pool = BenchPool(capacity: 16)
         var ready: [UInt64] = []
         var joined: [UInt64] = []
         for _ in 0..<count {
             guard let id = pool.spawn(1).first else { break }
-            _ = waitUntil(pollMicros: 20) { pool.state.withLock { s in s.workers.first { $0.id == id }?.state == .idle } }
-            if let record = pool.state.withLock({ s in s.workers.first { $0.id == id } }), let at = record.readyAt {
-                ready.append(at &- record.spawnedAt)
-            }
+            _ = waitUntil(pollMicros: 20) { pool.isIdle(id) }
+            if let startup = pool.startupNanos(id) { ready.append(startup) }
             let start = monotonicNow()
-            pool.terminate(id)
-            pool.waitForExit(id, timeoutNanos: 10_000_000_000)
+            pool.terminateAndJoin(id, timeoutNanos: 10_000_000_000)
             joined.append(monotonicNow() - start)
-            events.drain { _ in }
         }
         pool.shutdown()
         return (ready, joined)
@@ -86,7 +120,17 @@ public enum EngineBench {
         var settings = EngineSettings()
         settings.rate = 0
         settings.mode = .blocking
-        settings.workload = "spin"
+        settings.workload = "bench-block"
+        // A job that times itself: its own run time, exactly, is what the
+        // probe should read (the run histogram keeps two digits only).
+        let held = Held()
+        var catalog = catalog
+        catalog.register(ClosureWorkload(name: "bench-block", summary: "holds its thread for its size") { context, units in
+            let start = monotonicNow()
+            let until = start + UInt64(units) * 1_000_000
+            while monotonicNow() < until { try context.checkpoint() }
+            held.nanos.store(monotonicNow() - start, ordering: .releasing)
+        }, nanosPerUnit: 1_000_000)
         let engine = Engine(configuration: .init(workers: 0, settings: settings, catalog: catalog))
         engine.start()
         defer { engine.stop() }
@@ -106,7 +150,7 @@ public enum EngineBench {
             Thread.sleep(forTimeInterval: 0.05)  // the probe fires right after the job
             let snapshot = engine.tick()
             readings[ms] = snapshot.loop.lagRecentMaxMs
-            ran[ms] = snapshot.total.run.max
+            ran[ms] = Double(held.nanos.load(ordering: .acquiring)) / 1e6
         }
         return (idle, readings, ran)
     }
@@ -141,14 +185,19 @@ public enum EngineBench {
         return (idle, busy)
     }
 
-    /// An engine keeping `workers` busy: 20 ms spin jobs at 400 a second
-    /// (8 cores' worth, so every worker has work on a small machine).
-    public static func busyEngine(workers: Int, catalog: WorkloadCatalog) -> Engine {
+    /// An engine keeping `workers` busy: 20 ms spin jobs at `rate` a second
+    /// (400: 8 cores' worth, so every worker has work on a small machine).
+    /// It runs no sampler of its own unless `ticksItself`: the dashboard
+    /// being measured ticks it, once a frame, as the sampler would.
+    public static func busyEngine(workers: Int, rate: Double = 400, catalog: WorkloadCatalog,
+                                  ticksItself: Bool = false) -> Engine {
         var settings = EngineSettings()
-        settings.rate = 400
+        settings.rate = rate
         settings.jobMs = 20
         settings.workload = "spin"
-        return Engine(configuration: .init(workers: workers, settings: settings, catalog: catalog))
+        var configuration = Engine.Configuration(workers: workers, settings: settings, catalog: catalog)
+        if !ticksItself { configuration.samplesPerSecond = 0 }
+        return Engine(configuration: configuration)
     }
 
     /// A description of the machine: cores and CPU model.
@@ -171,4 +220,16 @@ public enum EngineBench {
         }
         return condition()
     }
+}
+
+/// How long the last `bench-block` job ran, ns.
+final class Held: Sendable {
+    let nanos = Atomic<UInt64>(0)
+}
+
+/// CLOCK_MONOTONIC, ns: the clock the engine's timestamps use.
+func monotonicNow() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
