@@ -7,8 +7,9 @@ import Prometheus
 /// Everything is built from ``Snapshot`` alone, so any source that yields
 /// snapshots is exported the same way. Which series there are follows what
 /// the source is: an engine's loop, jobs, queue and workers
-/// (``EngineSeries``), or a watched process's threads (``ProcessSeries``,
-/// `looptop attach`); a process has no jobs, so it exports no zeros for them.
+/// (``EngineSeries``), a watched process's threads (``ProcessSeries``,
+/// `looptop attach`), or a Node app's loop and Workers (``NodeSeries``,
+/// `looptop node`); neither has looptop jobs, so neither exports zeros for them.
 /// The series appear with the first snapshot.
 ///
 /// Not thread-safe: the exporter uses it from its one event-loop thread.
@@ -18,6 +19,7 @@ public final class SnapshotMetrics {
     private let snapshotAge: Gauge
     private var engine: EngineSeries?
     private var process: ProcessSeries?
+    private var node: NodeSeries?
     private var lastSequence: UInt64?
 
     public init(workerCap: Int = 256) {
@@ -37,7 +39,11 @@ public final class SnapshotMetrics {
 
     /// Brings every series up to `s`.
     public func update(from s: Snapshot) {
-        if s.process != nil {
+        if s.node != nil {
+            let series = node ?? NodeSeries(registry: registry, workerCap: workerCap)
+            node = series
+            series.update(from: s)
+        } else if s.process != nil {
             let series = process ?? ProcessSeries(registry: registry, threadCap: workerCap)
             process = series
             series.update(from: s)
@@ -54,5 +60,7 @@ public final class SnapshotMetrics {
     }
 
     /// Workers (engine) or threads (process) that have series now.
-    public var workerSeriesCount: Int { engine?.workerSeriesCount ?? process?.threadSeriesCount ?? 0 }
+    public var workerSeriesCount: Int {
+        engine?.workerSeriesCount ?? process?.threadSeriesCount ?? node?.workerSeriesCount ?? 0
+    }
 }

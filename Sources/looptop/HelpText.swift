@@ -8,11 +8,11 @@
 /// indentation kept; a command line (`looptop …`), a heading (capitals), a
 /// blank line, a table row (two spaces inside) or a change of indentation
 /// starts a new one. A command too long
-/// goes on with four more spaces.
+/// goes on with four more spaces, a table row under its second column.
 func helpText(_ text: String, width: Int = 79) -> String {
     var out: [String] = []
     for block in blocks(text) {
-        let hang = String(repeating: " ", count: min(block.indent + (block.isCommand ? 4 : 0), width / 2))
+        let hang = String(repeating: " ", count: min(block.indent + (block.isCommand ? 4 : block.rowColumn), width / 2))
         var rest = Substring(block.text)
         var lead = String(repeating: " ", count: block.indent)
         while lead.count + rest.count > width {
@@ -32,6 +32,8 @@ private struct Block {
     var text: String
     var isCommand: Bool
     var joinable: Bool
+    /// For a table row, where its second column starts (a wrapped row goes on there).
+    var rowColumn = 0
 }
 
 private func blocks(_ text: String) -> [Block] {
@@ -46,7 +48,12 @@ private func blocks(_ text: String) -> [Block] {
         if isProse, let last = result.last, last.joinable, last.indent == indent {
             result[result.count - 1].text += " " + body
         } else {
-            result.append(Block(indent: indent, text: String(body), isCommand: isCommand, joinable: isProse))
+            var block = Block(indent: indent, text: String(body), isCommand: isCommand, joinable: isProse)
+            if isRow, let gap = body.range(of: "  ") {
+                block.rowColumn = body.distance(from: body.startIndex, to: gap.lowerBound)
+                    + body[gap.lowerBound...].prefix { $0 == " " }.count
+            }
+            result.append(block)
         }
     }
     return result

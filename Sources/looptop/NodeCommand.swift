@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoopTopEngine
+import LoopTopMetrics
 import LoopTopNodeInspector
 import LoopTopTUI
 
@@ -9,7 +10,7 @@ struct NodeCommand: ParsableCommand {
         commandName: "node",
         abstract: "Watch a Node.js app: its event loop, its Worker threads, and what blocks the loop.",
         usage: "looptop node [--headless] [options] [--] SCRIPT [ARGS...]",
-        discussion: """
+        discussion: helpText("""
             looptop starts `node --require PROBE SCRIPT ARGS...`. The probe (Node 18+, only Node's own
             modules; `looptop node --print-probe` prints it) reports to looptop over a Unix socket in a
             private directory (mode 0700) under $TMPDIR, named by LOOPTOP_SOCKET; it is never a TCP port.
@@ -23,7 +24,9 @@ struct NodeCommand: ParsableCommand {
               opened by the probe (`inspector.open(0, '127.0.0.1')`; node runs with
               --inspect-publish-uid=stderr, so the URL is not served over HTTP). Any local user who
               learns its URL (ws://127.0.0.1:PORT/UUID) can debug the app while it runs: use --no-blame
-              where that matters. looptop itself opens no port.
+              where that matters. looptop itself opens no port, unless --metrics HOST:PORT asks it to
+              serve the app's figures at http://HOST:PORT/metrics (looptop_node_* series: loop delay,
+              utilization, heap, GC, stalls, each Worker's utilization), on exactly that address.
 
             FIGURES (each over one probe interval, --interval, unless said)
               lag_ms p50/p99/max   perf_hooks.monitorEventLoopDelay({resolution: 1}) in the app
@@ -57,10 +60,12 @@ struct NodeCommand: ParsableCommand {
               looptop node --headless --duration 10 server.js --port 8080
               looptop node --headless --json run.jsonl -- app.js
               node --require ./probe.cjs app.js     (with LOOPTOP_SOCKET set, after --print-probe > probe.cjs)
-            """)
+            """))
 
     @Flag(help: "Run without a terminal and write JSON Lines.")
     var headless = false
+
+    @OptionGroup var metrics: MetricsOption
 
     @Option(help: ArgumentHelp("Seconds to watch, then stop the app (default: until it ends).", valueName: "seconds"))
     var duration: Double?
@@ -120,7 +125,11 @@ struct NodeCommand: ParsableCommand {
         options.thresholdMs = blameMs
         options.intervalSeconds = interval
         options.connectTimeoutSeconds = connectTimeout
-        if !headless { return try runDashboard(options) }
+        // Before the app starts or the screen changes: a port in use is one line.
+        let exporter = try metrics.start()
+        defer { exporter?.server.stop() }
+        if !headless { return try runDashboard(options, box: exporter?.box) }
+        if let exporter { FileHandle.standardError.write(Data("looptop: metrics at \(exporter.server.url)\n".utf8)) }
         let sink: FileHandle
         if let json {
             guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
@@ -140,9 +149,20 @@ struct NodeCommand: ParsableCommand {
             throw FileError(message: "node: \(error.description)")
         }
         let signals = Signals()
+        // The exporter's figures: a snapshot once a second, from the runner's own wake-ups.
+        let box = exporter?.box
+        let source = box.map { _ in NodeSource(app: app) }
+        var published: UInt64 = 0
         let outcome = NodeHeadlessRunner(duration: duration).run(app, write: { line in
             sink.write(Data((line + "\n").utf8))
-        }, wait: { deadline in signals.wait(untilMonotonic: deadline) })
+        }, wait: { deadline in
+            let signal = signals.wait(untilMonotonic: deadline)
+            if let box, let source, SystemClock().now() &- published >= 1_000_000_000 {
+                box.publish(source.snapshot(detailFor: nil))
+                published = SystemClock().now()
+            }
+            return signal
+        })
         if json != nil { try? sink.close() }
         let snapshot = app.snapshot()
         switch outcome {
@@ -160,7 +180,7 @@ struct NodeCommand: ParsableCommand {
     /// The dashboard: the app's output goes to a panel (the terminal is the
     /// dashboard's), its stdin is /dev/null. q stops the app; when the app
     /// ends, so does looptop, with the app's exit code.
-    private func runDashboard(_ base: NodeApp.Options) throws {
+    private func runDashboard(_ base: NodeApp.Options, box: SnapshotBox?) throws {
         let chosenTheme = try theme.load()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
@@ -180,6 +200,7 @@ struct NodeCommand: ParsableCommand {
         var dashboard = DashboardOptions(framesPerSecond: fps)
         dashboard.theme = chosenTheme
         dashboard.quitWhenSourceEnds = true
+        if let box { dashboard.onSnapshot = { box.publish($0) } }
         let code = Dashboard.run(source: source, options: dashboard)
         let endedByItself = app.hasEnded && !app.stoppedByLooptop
         source.stop()

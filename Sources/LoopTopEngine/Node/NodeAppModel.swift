@@ -41,6 +41,10 @@ public struct NodeAppModel: Sendable {
     private var pauseReading: PauseReading?
 
     private var intervals: [NodeSnapshot.Interval] = []
+    /// GCs and their time over every interval since the app started (the
+    /// intervals kept are the last 600): what a counter is made of.
+    private var gcCountTotal = 0
+    private var gcMsTotal = 0.0
     private var workers: [Int: NodeSnapshot.Worker] = [:]
     private var workerOrder: [Int] = []
     public private(set) var allStalls: [NodeSnapshot.Stall] = []
@@ -192,6 +196,8 @@ public struct NodeAppModel: Sendable {
             utilization: Self.unit(m.elu), heapUsedBytes: Self.finite(m.heap, limit: 1e15),
             gcCount: min(max(0, m.gc?.count ?? 0), 1_000_000), gcMs: Self.finite(m.gc?.ms), gcMaxMs: Self.finite(m.gc?.max_ms))
         intervals.append(interval)
+        gcCountTotal += interval.gcCount
+        gcMsTotal += interval.gcMs
         if intervals.count > 600 { intervals.removeFirst(intervals.count - 600) }
         for figure in m.workers ?? [] {
             guard var w = workers[figure.id], w.isLive else { continue }
@@ -321,6 +327,7 @@ public struct NodeAppModel: Sendable {
             lagRecentMaxMs: max(recent, inProgress), stallInProgressMs: inProgress,
             stallInProgressFrames: inProgress > 0 ? (pauseReading?.frames ?? []) : [],
             workers: workerList(), stalls: Array(allStalls.suffix(100)), stallsTotal: allStalls.count,
+            gcCountTotal: gcCountTotal, gcMsTotal: gcMsTotal,
             topBlockers: blockers.values.sorted { $0.totalMs > $1.totalMs }.prefix(10).map { $0 },
             events: events.map { $0 }, log: log.map { $0 }, ending: ending, droppedLines: droppedLines, problem: problem)
     }

@@ -137,6 +137,9 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
     /// The most recent stalls, newest last (at most 100; ``stallsTotal`` counts all).
     public var stalls: [Stall]
     public var stallsTotal: Int
+    /// Garbage collections, and their milliseconds, since the app started.
+    public var gcCountTotal: Int
+    public var gcMsTotal: Double
     public var topBlockers: [Blocker]
     public var events: [Event]
     /// The app's latest output lines (stdout and stderr), newest last.
