@@ -101,8 +101,11 @@ import Testing
         while !finished { finished = try good.step(.detached) }
 
         // The same input under a wrong reference: the job's result no longer matches.
-        HashWorkload.references.withLock { $0[input] = reference.map { $0 ^ 0x5A } }
-        defer { HashWorkload.references.withLock { $0[input] = reference } }
+        let kept = try #require(HashWorkload.references.withLock { $0[input.stem] })
+        var wrong = kept
+        wrong.digests[0] ^= 0x5A
+        HashWorkload.references.withLock { [wrong] in $0[input.stem] = wrong }
+        defer { HashWorkload.references.withLock { $0[input.stem] = kept } }
         let bad = workload.makeRun(units: 4, seed: 5 + HashWorkload.inputVariants)
         #expect(throws: WorkloadError.self) {
             while try !bad.step(.detached) {}
@@ -110,6 +113,12 @@ import Testing
         // Another input is unaffected.
         let other = workload.makeRun(units: 4, seed: 6)
         #expect(throws: Never.self) { while try !other.step(.detached) {} }
+        // A longer job extends the reference; a shorter one reads a prefix of it.
+        let longer = workload.makeRun(units: 9, seed: 7)
+        #expect(throws: Never.self) { while try !longer.step(.detached) {} }
+        #expect(HashWorkload.references.withLock { $0[HashWorkload.Stem(variant: 7, bytes: 1_000)]?.units } == 9)
+        let shorter = workload.makeRun(units: 3, seed: 7 + HashWorkload.inputVariants)
+        #expect(throws: Never.self) { while try !shorter.step(.detached) {} }
     }
 }
 

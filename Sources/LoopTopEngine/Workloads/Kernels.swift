@@ -12,10 +12,16 @@ import Foundation
 /// digest goes unused; each job's own digest is checked against a reference.
 ///
 /// A job hashes one of ``inputVariants`` generated inputs (picked by its
-/// seed). The first job to meet an input (its variant, buffer size and unit
-/// count) computes the reference digest by a separate pass (one-shot hashes
-/// instead of the incremental chain) and keeps it; every job on that input
-/// compares its result with it, so a wrong digest fails the job.
+/// seed): unit i hashes the input's buffer after its i-th change, and the
+/// job's result is the SHA-256 of its units' digests in order. The
+/// reference keeps, per input, the digest of every unit index any job has
+/// reached, computed once by a separate pass (one-shot hashes) and extended
+/// when a longer job comes; a job's reference result is the SHA-256 of the
+/// first `units` of them, which costs 32 bytes of hashing a unit against the
+/// job's 64 KiB. So only a job that goes past every earlier one pays for the
+/// reference, and job sizes stay true (issue 11: when the reference was kept
+/// per unit count, the first jobs of each new size cost twice the others and
+/// the sizer swung between them).
 public struct HashWorkload: Workload {
     public let name = "hash"
     public let summary = "SHA-256 of generated buffers (swift-crypto); each job's digest checked against a reference"
@@ -35,38 +41,68 @@ public struct HashWorkload: Workload {
     /// each and then reused; enough that neighbouring jobs hash different bytes.
     static let inputVariants: UInt64 = 16
 
-    /// Which input a job hashes.
+    /// Which input a job hashes, and how many units of it.
     struct Input: Hashable, Sendable {
         let variant: UInt64
         let bytes: Int
         let units: Int
+        var stem: Stem { Stem(variant: variant, bytes: bytes) }
     }
 
-    /// Reference digests by input; bounded (cleared when full) since job
-    /// sizes, and so inputs, change as the user resizes jobs.
-    static let references = ConditionMutex<[Input: [UInt8]]>([:])
-    static let referenceLimit = 4_096
+    /// An input whatever its length: what the reference is kept by.
+    struct Stem: Hashable, Sendable {
+        let variant: UInt64
+        let bytes: Int
+    }
 
-    /// The reference digest of `input`, computed on first use.
+    /// The unit digests of an input so far, and its buffer after the last of them.
+    struct Reference: Sendable {
+        var buffer: [UInt8]
+        var digests: [UInt8]
+        var units: Int { digests.count / SHA256.byteCount }
+    }
+
+    /// Reference digests by input. Bounded: an input keeps at most
+    /// ``referenceUnits`` unit digests (32 bytes each); a longer job checks
+    /// its units past them by a pass of its own, so every job is checked.
+    static let references = ConditionMutex<[Stem: Reference]>([:])
+    static let referenceUnits = 16_384
+    static let knownAnswerChecked = ConditionMutex(false)
+
+    /// The reference result of `input`: the SHA-256 of its first `units` unit digests.
     static func reference(for input: Input) throws -> [UInt8] {
-        if let known = references.withLock({ $0[input] }) { return known }
-        let check = SHA256.hash(data: Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
-        guard check == knownAnswer else { throw WorkloadError("hash: SHA-256(\"abc\") gave \(check)") }
-        // The same bytes as a run hashes, but each digest kept and the chain
-        // hashed in one shot at the end, rather than fed in as it goes.
-        var buffer = HashRun.generate(input)
-        var digests: [UInt8] = []
-        digests.reserveCapacity(input.units * SHA256.byteCount)
-        for unit in 0..<input.units {
+        try checkKnownAnswer()
+        let needed = input.units
+        // A copy of what is kept, in buffers of its own (read outside the lock).
+        let kept = references.withLock { table -> (digests: [UInt8], buffer: [UInt8]?)? in
+            guard let r = table[input.stem] else { return nil }
+            if r.units >= needed { return (Array(r.digests[0..<(needed * SHA256.byteCount)]), nil) }
+            return (r.digests.map { $0 }, r.buffer.map { $0 })
+        }
+        if let kept, kept.buffer == nil { return Array(SHA256.hash(data: kept.digests)) }
+        var buffer = kept?.buffer ?? HashRun.generate(input)
+        var digests = kept?.digests ?? []
+        digests.reserveCapacity(needed * SHA256.byteCount)
+        // The same bytes as a run hashes, but each unit's digest kept and the
+        // chain hashed in one shot at the end, rather than fed in as it goes.
+        for unit in (digests.count / SHA256.byteCount)..<needed {
             buffer[unit % buffer.count] &+= 1
             digests.append(contentsOf: SHA256.hash(data: buffer))
         }
-        let digest = Array(SHA256.hash(data: digests))
-        references.withLock { table in
-            if table.count >= referenceLimit { table.removeAll() }
-            table[input] = digest
+        if needed <= referenceUnits {
+            let grown = Reference(buffer: buffer, digests: digests)
+            references.withLock { table in
+                if (table[input.stem]?.units ?? 0) < needed { table[input.stem] = grown }
+            }
         }
-        return digest
+        return Array(SHA256.hash(data: digests[0..<(needed * SHA256.byteCount)]))
+    }
+
+    private static func checkKnownAnswer() throws {
+        guard !knownAnswerChecked.withLock({ $0 }) else { return }
+        let check = SHA256.hash(data: Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
+        guard check == knownAnswer else { throw WorkloadError("hash: SHA-256(\"abc\") gave \(check)") }
+        knownAnswerChecked.withLock { $0 = true }
     }
 }
 
