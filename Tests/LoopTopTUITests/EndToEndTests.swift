@@ -87,11 +87,24 @@ extension EndToEndTests {
         let pane = try Pane(cols: 100, rows: 30, environment: "TERM=\(term) LANG=C.UTF-8")
         defer { pane.kill() }
         try pane.waitFor("the dashboard") { $0.contains("Event loop") }
+        // Each press waits for the notice to name the next theme: an earlier
+        // notice still on screen must not pass for it (a loaded CI machine
+        // pressed on past high-contrast that way).
+        func shownTheme(_ screen: String) -> String? {
+            guard let r = screen.range(of: #"theme [A-Za-z0-9_.-]+ +\(t: next theme\)"#, options: .regularExpression) else { return nil }
+            return screen[r].split(separator: " ").dropFirst().first.map(String.init)
+        }
         var presses = 0
-        while !pane.capture().contains("theme high-contrast"), presses < 12 {
+        var shown = shownTheme(pane.capture())
+        while shown != "high-contrast", presses < 12 {
+            let before = shown
             pane.keys("t")
             presses += 1
-            try pane.waitFor("theme notice \(presses)") { $0.contains("(t: next theme)") }
+            try pane.waitFor("theme notice \(presses)") { screen in
+                let now = shownTheme(screen)
+                return now != nil && now != before
+            }
+            shown = shownTheme(pane.capture())
         }
         try pane.waitFor("the high-contrast theme") { $0.contains("theme high-contrast") && $0.contains("Event loop") }
         // Black background, and the panel titles in (bright) cyan: 96 at 256 colors, 36 at 8.
