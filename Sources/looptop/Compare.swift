@@ -83,16 +83,7 @@ struct Compare: ParsableCommand {
     }
 
     private func runHeadless() throws {
-        let sink: LineSink
-        if let json {
-            let fd = open(json, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644)
-            guard fd >= 0 else {
-                throw ValidationError("--json: cannot write '\(json)': \(String(cString: strerror(errno)))")
-            }
-            sink = LineSink(fd: fd)
-        } else {
-            sink = LineSink(fd: STDOUT_FILENO)
-        }
+        let sink = try LineSink.open(json: json)
         let source = try makeSource(windowSeconds: max(interval, 1))
         let signals = Signals()
         CompareRunner(interval: interval, duration: duration).run(source: source, write: sink.write, wait: { deadline in

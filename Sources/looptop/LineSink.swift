@@ -1,3 +1,4 @@
+import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,17 @@ final class LineSink {
 
     init(fd: Int32) {
         self.fd = fd
+    }
+
+    /// The sink `--json PATH` asks for, or stdout without it. Opened
+    /// non-blocking: a FIFO with no reader is refused (ENXIO) instead of waited on.
+    static func open(json path: String?) throws -> LineSink {
+        guard let path else { return LineSink(fd: STDOUT_FILENO) }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
+            throw ValidationError("--json: cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+        return LineSink(fd: fd)
     }
 
     var isOpen: Bool { !readerGone && failure == nil }

@@ -83,17 +83,7 @@ struct Run: ParsableCommand {
     }
 
     private func runHeadless() throws {
-        let sink: LineSink
-        if let json {
-            // Non-blocking: a FIFO with no reader is refused (ENXIO) instead of waited on.
-            let fd = open(json, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644)
-            guard fd >= 0 else {
-                throw ValidationError("--json: cannot write '\(json)': \(String(cString: strerror(errno)))")
-            }
-            sink = LineSink(fd: fd)
-        } else {
-            sink = LineSink(fd: STDOUT_FILENO)
-        }
+        let sink = try LineSink.open(json: json)
         // Listen before measuring anything: a port in use fails at once.
         let exporter = try metrics.start()
         if let exporter {
