@@ -14,6 +14,13 @@ import Testing
     /// machine a "10 ms" job can take twice that, and the utilization asked
     /// for is what the formulas are about.
     static func summary(rate: Double = 0, utilization: Double? = nil, seconds: Double) throws -> [String: Any] {
+        try line(rate: rate, utilization: utilization, seconds: seconds).model
+    }
+
+    /// The summary's model, and the share of their lives the worker and the
+    /// loop thread spent runnable but waiting for a CPU (/proc schedstat).
+    static func line(rate: Double = 0, utilization: Double? = nil, seconds: Double) throws
+        -> (model: [String: Any], workerRunqueue: Double, loopRunqueue: Double) {
         let engine = Engine.forTest(workers: 1, mode: .offloaded, workload: "spin", jobMs: 10, rate: rate, queue: 10_000,
                                     requestRate: 100)
         engine.send(.setArrival(.poisson))
@@ -34,12 +41,15 @@ import Testing
         let last = try #require(lines.last)
         let object = try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         #expect(object["summary"] as? Bool == true)
-        return try #require(object["model"] as? [String: Any])
+        let model = try #require(object["model"] as? [String: Any])
+        let worker = (object["worker_list"] as? [[String: Any]])?.first?["runqueue_wait"] as? Double ?? 0
+        let loop = (object["loop_thread"] as? [String: Any])?["runqueue_wait"] as? Double ?? 0
+        return (model, worker, loop)
     }
 
     @Test(arguments: [0.5, 0.7])
     func predictionMatchesTheFormulaAndTheMeasurement(utilization: Double) throws {
-        let model = try Self.summary(utilization: utilization, seconds: 20)
+        let (model, workerRunqueue, loopRunqueue) = try Self.line(utilization: utilization, seconds: 20)
         let lambda = try #require(model["arrival_rate"] as? Double)
         let serviceMs = try #require(model["service_ms"] as? Double)
         let cv = try #require(model["service_cv"] as? Double)
@@ -58,10 +68,16 @@ import Testing
         // means the machine is taking the core away in stretches (other
         // builds), so slow jobs come in runs and queues grow past any M/G/1
         // figure. Then the measurement says nothing about the formula.
-        if cv <= 0.5 {
+        // The same when the worker waited for a CPU more than 5 % of its life
+        // (the server was away), or the loop, which makes the arrivals, more
+        // than 8 % (they came late and in bunches; this suite's three runs at
+        // once on two cores keep it near 4 %). CI once measured 71.9 ms against
+        // 14.4 with a spread of 0.32, every other test running beside it.
+        let contended = workerRunqueue > 0.05 || loopRunqueue > 0.08
+        if cv <= 0.5 && !contended {
             #expect(abs(measured - predicted) <= 0.35 * predicted, "measured \(measured) ms, predicted \(predicted) ms: \(model)")
         } else {
-            print("QueueingRunTests: run times spread \(cv) (the machine is loaded): measured \(measured) ms vs predicted \(predicted) ms not compared")
+            print("QueueingRunTests: run times spread \(cv), runqueue wait worker \(workerRunqueue) loop \(loopRunqueue) (the machine is loaded): measured \(measured) ms vs predicted \(predicted) ms not compared")
         }
         // A queue that was loaded and stable: the figures above mean something.
         // (Near the utilization asked for only on a quiet machine: the rate
