@@ -94,14 +94,14 @@ struct Attach: ParsableCommand {
         do {
             source = try ProcessThreads(pid: pid, readEverySeconds: interval)
         } catch {
-            FileHandle.standardError.write(Data("looptop: \(error.message)\n".utf8))
+            writeToStderr("looptop: \(error.message)")
             throw ExitCode(2)
         }
         // Before the screen changes: a port in use or a file that cannot be
         // written is one line on the terminal as it was.
         let exporter = try metrics.start()
         if let exporter, headless {
-            FileHandle.standardError.write(Data("looptop: metrics at \(exporter.server.url)\n".utf8))
+            writeToStderr("looptop: metrics at \(exporter.server.url)")
         }
         let recorder: Recorder?
         do {
@@ -121,7 +121,7 @@ struct Attach: ParsableCommand {
         defer {
             source.observeReadings(nil)
             recorder?.finish()
-            if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+            if let failure = recorder?.failure { writeToStderr("looptop: \(failure)") }
             exporter?.server.stop()
         }
         if headless {
@@ -132,23 +132,16 @@ struct Attach: ParsableCommand {
     }
 
     private func runHeadless(_ source: ProcessThreads) throws {
-        let sink: FileHandle
-        if let json {
-            guard FileManager.default.createFile(atPath: json, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: json) else {
-                throw ValidationError("--json: cannot write '\(json)'")
-            }
-            sink = handle
-        } else {
-            sink = FileHandle.standardOutput
-        }
+        let sink = try LineSink.open(json: json)
         let signals = Signals()
-        ProcessHeadlessRunner(interval: interval, duration: duration).run(source: source, write: { line in
-            sink.write(Data((line + "\n").utf8))
-        }, wait: { deadline in
-            signals.wait(untilMonotonic: deadline) == nil
+        // A reader that has gone (`| head`) ends the watch like a signal does (issue #12).
+        ProcessHeadlessRunner(interval: interval, duration: duration).run(source: source, write: sink.write, wait: { deadline in
+            sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
         })
-        if json != nil { try? sink.close() }
+        if json != nil { close(sink.fd) }
+        if let failure = sink.failure {
+            throw FileError(message: "\(json ?? "stdout"): cannot write: \(failure)")
+        }
     }
 
     private func runDashboard(_ source: ProcessThreads) throws {
@@ -156,7 +149,7 @@ struct Attach: ParsableCommand {
         let chosenTheme = try theme.load()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
-            FileHandle.standardError.write(Data("\(problem)\n".utf8))
+            writeToStderr("\(problem)")
             throw ExitCode(2)
         }
         var options = DashboardOptions(framesPerSecond: fps)

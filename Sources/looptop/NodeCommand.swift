@@ -129,16 +129,8 @@ struct NodeCommand: ParsableCommand {
         let exporter = try metrics.start()
         defer { exporter?.server.stop() }
         if !headless { return try runDashboard(options, box: exporter?.box) }
-        if let exporter { FileHandle.standardError.write(Data("looptop: metrics at \(exporter.server.url)\n".utf8)) }
-        let sink: FileHandle
-        if let json {
-            guard FileManager.default.createFile(atPath: json, contents: nil), let handle = FileHandle(forWritingAtPath: json) else {
-                throw FileError(message: "--json: cannot write '\(json)'")
-            }
-            sink = handle
-        } else {
-            sink = FileHandle.standardOutput
-        }
+        if let exporter { writeToStderr("looptop: metrics at \(exporter.server.url)") }
+        let sink = try LineSink.open(json: json)
         options.passThroughFD = 2
         options.stdinFD = 0
         let app: NodeApp
@@ -153,9 +145,9 @@ struct NodeCommand: ParsableCommand {
         let box = exporter?.box
         let source = box.map { _ in NodeSource(app: app) }
         var published: UInt64 = 0
-        let outcome = NodeHeadlessRunner(duration: duration).run(app, write: { line in
-            sink.write(Data((line + "\n").utf8))
-        }, wait: { deadline in
+        let outcome = NodeHeadlessRunner(duration: duration).run(app, write: sink.write, wait: { deadline in
+            // A reader that has gone (`| head`) stops the app as SIGTERM would (issue #12).
+            guard sink.isOpen else { return SIGTERM }
             let signal = signals.wait(untilMonotonic: deadline)
             if let box, let source, SystemClock().now() &- published >= 1_000_000_000 {
                 box.publish(source.snapshot(detailFor: nil))
@@ -163,17 +155,19 @@ struct NodeCommand: ParsableCommand {
             }
             return signal
         })
-        if json != nil { try? sink.close() }
+        if json != nil { close(sink.fd) }
+        if let failure = sink.failure { writeToStderr("looptop: \(json ?? "stdout"): cannot write: \(failure)") }
         let snapshot = app.snapshot()
         switch outcome {
         case .neverConnected(let problem):
-            FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8))
+            writeToStderr("looptop: node: \(problem)")
         case .appEnded:
-            if let problem = snapshot.problem { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+            if let problem = snapshot.problem { writeToStderr("looptop: node: \(problem)") }
         case .stoppedAtDuration, .stoppedBySignal:
             break
         }
-        let code = outcome.exitCode
+        // Stopped because the reader left: a quiet end, as for `looptop run --headless | head`.
+        let code = sink.readerGone ? 0 : outcome.exitCode
         if code != 0 { throw ExitCode(code) }
     }
 
@@ -208,13 +202,13 @@ struct NodeCommand: ParsableCommand {
         if endedByItself, let ending = snapshot.ending {
             if ending != .exited(code: 0) {
                 // Its output was in a panel: say how it ended where the user now looks.
-                for line in snapshot.log.suffix(12) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+                for line in snapshot.log.suffix(12) { writeToStderr(line) }
             }
-            if let problem = snapshot.problem { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+            if let problem = snapshot.problem { writeToStderr("looptop: node: \(problem)") }
             if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
             return
         }
-        if let problem = snapshot.problem, !snapshot.connected { FileHandle.standardError.write(Data("looptop: node: \(problem)\n".utf8)) }
+        if let problem = snapshot.problem, !snapshot.connected { writeToStderr("looptop: node: \(problem)") }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -60,32 +60,24 @@ struct Replay: ParsableCommand {
             throw FileError(message: error.message)
         }
         if headless {
-            let sink: FileHandle
-            if let json {
-                guard FileManager.default.createFile(atPath: json, contents: nil),
-                      let handle = FileHandle(forWritingAtPath: json) else {
-                    throw FileError(message: "--json: cannot write '\(json)'")
-                }
-                sink = handle
-            } else {
-                sink = FileHandle.standardOutput
-            }
-            if let truncation = recording.truncation {
-                FileHandle.standardError.write(Data("looptop: \(truncation)\n".utf8))
-            }
-            let write = { (line: String) in sink.write(Data((line + "\n").utf8)) }
+            let sink = try LineSink.open(json: json)
+            if let truncation = recording.truncation { writeToStderr("looptop: \(truncation)") }
+            // A reader that has gone (`| head`) stops the writing quietly (issue #12).
             if recording.header.source.kind == .process {
-                ProcessReplay(interval: interval).run(recording, write: write)
+                ProcessReplay(interval: interval).run(recording, write: sink.write)
             } else {
-                HeadlessReplay(interval: interval).run(recording, write: write)
+                HeadlessReplay(interval: interval).run(recording, write: sink.write)
             }
-            if json != nil { try? sink.close() }
+            if json != nil { close(sink.fd) }
+            if let failure = sink.failure {
+                throw FileError(message: "\(json ?? "stdout"): cannot write: \(failure)")
+            }
             return
         }
         let chosenTheme = try theme.load()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
-            FileHandle.standardError.write(Data("\(problem)\n".utf8))
+            writeToStderr("\(problem)")
             throw ExitCode(2)
         }
         let source = ReplaySource(recording: recording)
@@ -95,7 +87,7 @@ struct Replay: ParsableCommand {
         let code = Dashboard.run(source: source, options: options)
         source.stop()
         if let truncation = recording.truncation {
-            FileHandle.standardError.write(Data("looptop: \(truncation)\n".utf8))
+            writeToStderr("looptop: \(truncation)")
         }
         if code != 0 { throw ExitCode(code) }
     }

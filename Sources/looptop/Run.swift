@@ -144,7 +144,7 @@ struct Run: ParsableCommand {
         let code = Dashboard.run(engine: engine, options: options)
         recorder?.finish(engine)
         engine.stop()
-        if let failure = recorder?.failure { FileHandle.standardError.write(Data("looptop: \(failure)\n".utf8)) }
+        if let failure = recorder?.failure { writeToStderr("looptop: \(failure)") }
         exporter?.server.stop()
         if code != 0 { throw ExitCode(code) }
     }

@@ -168,6 +168,49 @@ struct HostileInputTests {
         #expect(outcome.stderr.isEmpty, "\(outcome.errorText)")
     }
 
+    @Test("Issue #12: a closed stdout ends a headless attach quietly, with no signal")
+    func closedStdoutEndsAnAttach() {
+        // `looptop attach PID --headless | head -c 100` trapped in FileHandle.write (SIGILL) before.
+        let outcome = Self.run(["attach", "\(getpid())", "--headless", "--interval", "0.05", "--duration", "600"],
+                               stopReadingAfter: 100)
+        #expect(outcome.stdout.count >= 100)
+        #expect(outcome.exited && outcome.exitCode == 0, "\(outcome.summary)")
+        #expect(outcome.stderr.isEmpty, "\(outcome.errorText)")
+    }
+
+    @Test("Issue #12: a closed stdout ends a headless replay quietly, with no signal")
+    func closedStdoutEndsAReplay() throws {
+        let path = NSTemporaryDirectory() + "looptop-closed-\(getpid())-\(UUID().uuidString.prefix(6)).jsonl"
+        defer { unlink(path) }
+        let record = Self.run(["run", "--headless", "--rate", "0", "--duration", "1", "--interval", "0.1", "--record", path])
+        try #require(record.exited && record.exitCode == 0, "\(record.summary)")
+        let outcome = Self.run(["replay", path, "--headless", "--interval", "0.1"], stopReadingAfter: 10)
+        #expect(outcome.stdout.count >= 10)
+        #expect(outcome.exited && outcome.exitCode == 0, "\(outcome.summary)")
+        #expect(outcome.stderr.isEmpty, "\(outcome.errorText)")
+    }
+
+    static let nodeInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .contains { access("\($0)/node", X_OK) == 0 }
+
+    @Test("Issue #12: a closed stdout ends a headless node watch quietly and stops the app",
+          .enabled(if: nodeInstalled, "node is not installed: the node watch is not tried"))
+    func closedStdoutEndsANodeWatch() throws {
+        let script = NSTemporaryDirectory() + "looptop-closed-\(getpid())-\(UUID().uuidString.prefix(6)).js"
+        defer { unlink(script) }
+        try "setInterval(() => {}, 50);\n".write(toFile: script, atomically: true, encoding: .utf8)
+        // The app runs forever: only the reader leaving ends it.
+        let outcome = Self.run(["node", "--headless", "--interval", "0.05", "--", script], stopReadingAfter: 10)
+        #expect(outcome.stdout.count >= 10)
+        #expect(outcome.exited && outcome.exitCode == 0, "\(outcome.summary)")
+        // And the app is gone with it: no process runs the script.
+        let running = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { entry in
+            guard Int(entry) != nil, let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(script)
+        }
+        #expect(running.isEmpty, "still running: \(running)")
+    }
+
     @Test("Issue #12: a closed stdout ends a headless lesson quietly, with no signal")
     func closedStdoutEndsALesson() throws {
         let name = try #require(Lesson.builtIn.first?.name)
