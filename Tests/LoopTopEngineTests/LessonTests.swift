@@ -117,13 +117,49 @@ import Testing
         let lesson = try #require(try Lesson.builtIn(named: name))
         let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
         var output: [String] = []
-        let passed = HeadlessLesson().run(lesson, engine: engine, write: { output.append($0) }, wait: { deadline in
+        // Per step: how long looptop's threads waited for a CPU, from the
+        // newest frame's /proc figures (the last ~1 s) at every tick, and
+        // whether its check failed.
+        var step = -1
+        var waits: [Int: [Double]] = [:]
+        var failed: Set<Int> = []
+        let passed = HeadlessLesson().run(lesson, engine: engine, write: { line in
+            output.append(line)
+            if line.hasPrefix("step ") { step += 1 }
+            if line.hasPrefix("  check "), line.contains(": FAILED") { failed.insert(step) }
+        }, wait: { deadline in
             while monotonicNow() < deadline { usleep(5_000) }
+            waits[step, default: []].append(Self.cpuWait(engine.snapshot(detailFor: nil)))
             return true
         })
         engine.stop()
-        #expect(passed, "\(output.joined(separator: "\n"))")
-        #expect(output.last?.hasSuffix("0 failed") == true)
         #expect(output.filter { $0.hasPrefix("step ") }.count == lesson.steps.count)
+        // A lesson's checks are about time: they can only be judged when the
+        // engine's threads had the cores they asked for. On a machine busy
+        // with other work (CI runs every suite at once; a build beside it)
+        // the loop or the workers wait for a CPU, and a 50 ms job takes 200
+        // (CI at load 12: pool-size, partitioning and queueing failed so).
+        // A failed step whose threads waited 10 % of it or more is reported,
+        // not held against the lesson; any other failure fails the test.
+        let busy = failed.map { index -> (Int, Double) in
+            let w = waits[index] ?? []
+            return (index, w.isEmpty ? 0 : w.reduce(0, +) / Double(w.count))
+        }
+        let judged = busy.filter { $0.1 < 0.1 }
+        if !busy.isEmpty, judged.isEmpty {
+            print("BuiltInLessonRuns: \(name): steps \(busy.map { "\($0.0 + 1) (threads waited \(Int($0.1 * 100))% for a CPU)" }.joined(separator: ", ")) not judged: the machine is busy\n\(output.joined(separator: "\n"))")
+            return
+        }
+        #expect(judged.isEmpty, "failed on a machine that gave looptop its cores: steps \(judged.map { "\($0.0 + 1) (waited \(Int($0.1 * 100))%)" })\n\(output.joined(separator: "\n"))")
+        #expect(busy.isEmpty == passed, "a step failed that the output did not name\n\(output.joined(separator: "\n"))")
+    }
+
+    /// The larger of the loop thread's runqueue wait and the live workers'
+    /// mean, over the last ~1 s (/proc/PID/task/TID/schedstat): a share of wall time
+    /// runnable but waiting for a CPU.
+    static func cpuWait(_ s: Snapshot) -> Double {
+        let loop = s.loop.thread?.runqueueWait ?? 0
+        let workers = s.workers.filter(\.state.isLive).compactMap { $0.sched?.runqueueWait }
+        return max(loop, workers.isEmpty ? 0 : workers.reduce(0, +) / Double(workers.count))
     }
 }

@@ -73,4 +73,31 @@ import Glibc
         #expect(ProcTasks.threadIDs(of: -5) == nil)
         #expect(ProcTasks.read(pid: pid, tid: 0x7fff_fff0) == nil)
     }
+
+    /// The byte reader (what the watch uses) reads what the text parser reads
+    /// from the same files: for every thread of this process, the fields that
+    /// do not move between two reads agree, and the counters only grow.
+    @Test func byteReaderAgreesWithTheTextParser() throws {
+        let pid = ProcTasks.selfPID
+        for tid in try #require(ProcTasks.threadIDs(of: pid)) {
+            let base = "/proc/\(pid)/task/\(tid)/"
+            guard let stat = ProcTasks.readSmallFile(base + "stat"), let status = ProcTasks.readSmallFile(base + "status"),
+                  let text = ProcTasks.parse(tid: tid, stat: stat, status: status, schedstat: ProcTasks.readSmallFile(base + "schedstat")),
+                  let bytes = ProcTasks.read(pid: pid, tid: tid) else { continue }  // a thread that ended meanwhile
+            #expect(bytes.name == text.name && bytes.startTicks == text.startTicks && bytes.tid == tid)
+            #expect(bytes.utimeTicks >= text.utimeTicks && bytes.stimeTicks >= text.stimeTicks)
+            #expect(bytes.voluntarySwitches >= text.voluntarySwitches)
+            #expect((bytes.onCPUNanos ?? 0) >= (text.onCPUNanos ?? 0) && (bytes.onCPUNanos == nil) == (text.onCPUNanos == nil))
+        }
+    }
+
+    @Test func oddNumbersAreRefusedNotTrapped() {
+        let huge = "1 (x) R " + Array(repeating: "99999999999999999999999", count: 20).joined(separator: " ")
+        #expect(ProcTasks.parse(tid: 1, stat: huge, status: "", schedstat: nil) == nil)
+        let ok = "1 (x) R " + (4...22).map(String.init).joined(separator: " ")
+        let reading = ProcTasks.parse(tid: 1, stat: ok, status: "voluntary_ctxt_switches:\t-3\nnonvoluntary_ctxt_switches: 7 \n",
+                                      schedstat: "1 2")
+        #expect(reading?.voluntarySwitches == 0 && reading?.involuntarySwitches == 7)
+        #expect(reading?.onCPUNanos == nil && reading?.utimeTicks == 14 && reading?.startTicks == 22)
+    }
 }

@@ -53,37 +53,45 @@ import Testing
         let lambda = try #require(model["arrival_rate"] as? Double)
         let serviceMs = try #require(model["service_ms"] as? Double)
         let cv = try #require(model["service_cv"] as? Double)
-        let predicted = try #require(model["predicted_wait_ms"] as? Double, "\(model)")
         let measured = try #require(model["measured_wait_ms"] as? Double)
         #expect(model["servers"] as? Int == 1)
-        #expect(model["stable"] as? Bool == true)
         // Pollaczek–Khinchine, M/G/1: Wq = λ E[S²] / (2 (1 − ρ)), E[S²] = S² (1 + cv²).
+        // The model's own arithmetic holds whatever the machine did.
         let s = serviceMs / 1000
         let rho = lambda * s
-        let formula = lambda * s * s * (1 + cv * cv) / (2 * (1 - rho)) * 1000
         #expect(abs((model["utilization"] as? Double ?? -1) - rho) < 0.01, "utilization \(model)")
-        #expect(abs(predicted - formula) <= 0.05 * formula, "predicted \(predicted) ms, formula \(formula) ms: \(model)")
-        // The model takes service times to be independent draws. A spin job
-        // varies by well under 10 % on a core of its own; a spread over 0.5
-        // means the machine is taking the core away in stretches (other
-        // builds), so slow jobs come in runs and queues grow past any M/G/1
-        // figure. Then the measurement says nothing about the formula.
-        // The same when the worker waited for a CPU more than 5 % of its life
+        if rho < 1 {
+            let formula = lambda * s * s * (1 + cv * cv) / (2 * (1 - rho)) * 1000
+            let predicted = try #require(model["predicted_wait_ms"] as? Double, "\(model)")
+            #expect(model["stable"] as? Bool == true, "\(model)")
+            #expect(abs(predicted - formula) <= 0.05 * formula, "predicted \(predicted) ms, formula \(formula) ms: \(model)")
+        } else {
+            #expect(model["stable"] as? Bool == false, "\(model)")
+            #expect(model["predicted_wait_ms"] is NSNull, "\(model)")
+        }
+        // The measurement against the formula needs the machine to have kept
+        // its pace. The model takes service times to be independent draws: a
+        // spin job varies by well under 10 % on a core of its own; a spread
+        // over 0.5 means the machine is taking the core away in stretches, so
+        // slow jobs come in runs and queues grow past any M/G/1 figure. The
+        // same when the worker waited for a CPU more than 5 % of its life
         // (the server was away), or the loop, which makes the arrivals, more
         // than 8 % (they came late and in bunches; this suite's three runs at
-        // once on two cores keep it near 4 %). CI once measured 71.9 ms against
-        // 14.4 with a spread of 0.32, every other test running beside it.
-        let contended = workerRunqueue > 0.05 || loopRunqueue > 0.08
-        if cv <= 0.5 && !contended {
-            #expect(abs(measured - predicted) <= 0.35 * predicted, "measured \(measured) ms, predicted \(predicted) ms: \(model)")
-        } else {
-            print("QueueingRunTests: run times spread \(cv), runqueue wait worker \(workerRunqueue) loop \(loopRunqueue) (the machine is loaded): measured \(measured) ms vs predicted \(predicted) ms not compared")
+        // once on two cores keep it near 4 %). CI once measured 71.9 ms
+        // against 14.4 with a spread of 0.32, every other test beside it; and
+        // at load 12 a run's jobs took so much longer than the warm-up's that
+        // the queue asked for at 0.5 ran at 0.95.
+        let contended = workerRunqueue > 0.05 || loopRunqueue > 0.08 || cv > 0.5
+        guard !contended else {
+            print("QueueingRunTests: run times spread \(cv), runqueue wait worker \(workerRunqueue) loop \(loopRunqueue), utilization \(rho) (the machine is loaded): measured \(measured) ms not compared")
+            return
         }
-        // A queue that was loaded and stable: the figures above mean something.
+        // A queue that was loaded and stable: the comparison means something.
         // (Near the utilization asked for only on a quiet machine: the rate
-        // comes from a warm-up's service time, and other tests running beside
-        // this one change it; CI once measured 0.29 for 0.5.)
+        // comes from a warm-up's service time; CI once measured 0.29 for 0.5.)
         #expect(rho > 0.15 && rho < 0.95, "utilization \(rho)")
+        let predicted = try #require(model["predicted_wait_ms"] as? Double, "\(model)")
+        #expect(abs(measured - predicted) <= 0.35 * predicted, "measured \(measured) ms, predicted \(predicted) ms: \(model)")
         if abs(rho - utilization) > 0.3 * utilization {
             print("QueueingRunTests: asked utilization \(utilization), ran at \(rho) (the machine's speed changed under the run)")
         }

@@ -40,6 +40,25 @@ struct TruthScreenTests {
         #expect(LogLine.fold([e(0, "12 jobs rejected: queue full")]).map(\.message) == ["12 jobs rejected: queue full"])
     }
 
+    /// The folder gives what folding gives, and folds again when the log
+    /// grows or is cut, whatever the frame asks in between.
+    @Test func logFolderFollowsTheLog() {
+        let folder = LogFolder()
+        var history = EventHistory(capacity: 50)
+        var all: [EngineEvent] = []
+        for i in 0..<200 {
+            let kind: EngineEvent.Kind = i % 3 == 0 ? .workerSpawned : .control
+            all.append(EngineEvent(time: UInt64(i + 1) * 4_000_000_000, kind: kind, message: i % 7 == 0 ? "rate \(i) jobs/s" : "mode blocking"))
+            history.merge(all)
+            #expect(folder.lines(of: history.events) == LogLine.fold(history.events), "after \(i + 1) events")
+            #expect(folder.lines(of: history.events) == LogLine.fold(history.events))
+        }
+        // A rewound frame's log is a prefix: folded anew, then the whole again.
+        let prefix = Array(history.events.prefix(20))
+        #expect(folder.lines(of: prefix) == LogLine.fold(prefix))
+        #expect(folder.lines(of: history.events) == LogLine.fold(history.events))
+    }
+
     /// The UI keeps at least 1,000 events, merging each snapshot's last 200.
     @Test func historyKeepsAThousandEvents() {
         var history = EventHistory()

@@ -25,6 +25,8 @@ final class DashboardApp: TerminalApp {
     private var lessonStarted = false
     /// Every event seen, beyond the engine's last 200, for the event log to scroll over.
     private var history = EventHistory()
+    /// The log folded once per change of it, not once per frame.
+    private let folder = LogFolder()
     /// The UI's own messages, each until its monotonic deadline.
     private var notices: [(notice: Notice, until: UInt64)] = []
     /// How long a notice stays on screen.
@@ -205,7 +207,7 @@ final class DashboardApp: TerminalApp {
         let snapshot = shown
         var frame = makeFrame(snapshot)
         state.fit(workers: snapshot.workers, visibleRows: DashboardRenderer.workerRows(size: screen.size, frame: frame))
-        state.fitLog(lines: LogLine.fold(frame.events).count,
+        state.fitLog(lines: frame.foldedLog.count,
                      visible: DashboardRenderer.focusedLogRows(size: screen.size, frame: frame))
         frame.state = state
         DashboardRenderer.render(frame, on: screen)
@@ -223,6 +225,7 @@ final class DashboardApp: TerminalApp {
                           secondsOfDay: secondsOfDay, burstSize: options.burstSize, lesson: lesson,
                           notices: notices.map(\.notice), history: events,
                           liveSettings: state.frozen ? live.settings : nil)
+        frame.logLines = folder.lines(of: events)
         frame.specFile = options.specPath != nil
         frame.capabilities = source.capabilities
         frame.timeMark = timeMark

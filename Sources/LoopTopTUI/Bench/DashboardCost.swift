@@ -31,13 +31,19 @@ public enum DashboardCost {
         var next = start
         var state = UIState()
         state.selection = Selection()
+        // The event log as the dashboard keeps it: merged history, folded once per change.
+        var history = EventHistory()
+        let folder = LogFolder()
         while now() - start < UInt64(seconds * 1e9) {
             let before = looptop_self_cpu_ns()
             // The frame ticks the engine (made with no sampler of its own), so
             // the figure is what a live dashboard costs in all: tick and draw.
             let snapshot = engine.tick(scopes: false)
             snapshotCPU.append(Double(looptop_self_cpu_ns() - before) / 1e6)
-            DashboardRenderer.render(Frame(snapshot: snapshot, state: state, historySamples: 600), on: screen)
+            history.merge(snapshot.log)
+            var frame = Frame(snapshot: snapshot, state: state, historySamples: 600, history: history.events)
+            frame.logLines = folder.lines(of: history.events)
+            DashboardRenderer.render(frame, on: screen)
             screen.present()
             frameCPU.append(Double(looptop_self_cpu_ns() - before) / 1e6)
             next += period

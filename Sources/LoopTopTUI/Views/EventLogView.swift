@@ -7,7 +7,7 @@ import LoopTopEngine
 enum EventLogView {
     static func render(_ canvas: Canvas, frame: Frame) {
         guard canvas.rows > 0 else { return }
-        let lines = LogLine.fold(frame.events)
+        let lines = frame.foldedLog
         for (i, line) in lines.suffix(canvas.rows).enumerated() {
             render(line, on: canvas.line(i), frame: frame)
         }
@@ -15,7 +15,7 @@ enum EventLogView {
 
     /// The focused log: a box over `canvas`, scrolled `frame.state.logScroll` lines back from the newest.
     static func renderFocused(_ canvas: Canvas, frame: Frame) {
-        let lines = LogLine.fold(frame.events)
+        let lines = frame.foldedLog
         let visible = max(0, canvas.rows - 2)
         let back = min(frame.state.logScroll, max(0, lines.count - visible))
         let end = lines.count - back

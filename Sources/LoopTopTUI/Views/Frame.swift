@@ -39,6 +39,13 @@ public struct Frame: Sendable {
     /// What the event log shows.
     var events: [EngineEvent] { history ?? snapshot.log }
 
+    /// The event log's folded lines, when the app has them from its
+    /// ``LogFolder``; nil: folded while drawing.
+    public var logLines: [LogLine]?
+
+    /// The event log's lines, folded.
+    var foldedLog: [LogLine] { logLines ?? LogLine.fold(events) }
+
     public init(snapshot: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
                 historySamples: Int = 600, secondsOfDay: Double? = nil, burstSize: Int = 20,
                 lesson: LessonStatus? = nil, notices: [Notice] = [], history: [EngineEvent]? = nil,

@@ -84,3 +84,26 @@ public struct LogLine: Sendable, Equatable {
         return (n, words[2].dropFirst("rejected".count))
     }
 }
+
+/// Folds the event log once per change of it: the dashboard asks every
+/// frame (twice: to draw and to bound its scrolling), while events come a
+/// few a minute. Folding the UI's 2,000 kept events every frame was a
+/// sixth of a frame's CPU with 64 busy workers (perf, `looptop bench
+/// --only dashboard`). UI thread only.
+public final class LogFolder {
+    private var key: (count: Int, first: EngineEvent?, last: EngineEvent?) = (0, nil, nil)
+    private var folded: [LogLine] = []
+
+    public init() {}
+
+    /// `LogLine.fold(events)`, computed again only when the events differ
+    /// from the last call's in number, first or last (the log only grows at
+    /// its end and is cut at its start).
+    public func lines(of events: [EngineEvent]) -> [LogLine] {
+        if events.count != key.count || events.first != key.first || events.last != key.last {
+            folded = LogLine.fold(events)
+            key = (events.count, events.first, events.last)
+        }
+        return folded
+    }
+}
