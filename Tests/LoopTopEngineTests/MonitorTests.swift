@@ -22,10 +22,17 @@ import Testing
         #expect(window.count == 2)
         #expect(window.max(since: 1_000) == 9)
         #expect(window.summary().max == 9.0 / 1e6)
+        // Kept while the window is unchanged, made again when it moves.
+        #expect(window.summary().max == 9.0 / 1e6)
+        window.add(40, at: 1_900)
+        #expect(window.summary().max == 40.0 / 1e6 && window.summary().count == 3)
+        window.expire(now: 2_000_000)
+        #expect(window.summary() == .empty)
     }
 
     @Test func emptyWindowSummarisesToZero() {
-        #expect(TimedWindow(span: 10).summary() == .empty)
+        var window = TimedWindow(span: 10)
+        #expect(window.summary() == .empty)
     }
 
     /// A 200 ms stall twice a second among 5 ms probes: the p99 of samples can

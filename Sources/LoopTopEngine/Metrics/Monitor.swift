@@ -12,6 +12,10 @@ struct TimedWindow {
     private var start = 0
     let span: UInt64
     let limit: Int
+    /// The last summary and the samples it covered (start, end): samples
+    /// only come at the end and leave at the start, so equal bounds mean
+    /// equal samples, and an unchanged window is not sorted again.
+    private var cached: (start: Int, end: Int, summary: LatencySummary)?
 
     init(span: UInt64, limit: Int = 50_000) {
         self.span = span
@@ -41,12 +45,14 @@ struct TimedWindow {
     /// Drops the expired prefix once it is as long as the live part.
     private mutating func compactIfWorthIt() {
         guard start > 1024, start * 2 > times.count else { return }
+        cached = nil
         times.removeFirst(start)
         values.removeFirst(start)
         start = 0
     }
 
     mutating func reset() {
+        cached = nil
         times.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         start = 0
@@ -95,7 +101,14 @@ struct TimedWindow {
     }
 
     /// p50 / p99 / max of the window, exactly (the window is small).
-    func summary() -> LatencySummary {
+    mutating func summary() -> LatencySummary {
+        if let cached, cached.start == start, cached.end == times.count { return cached.summary }
+        let made = sortedSummary()
+        cached = (start, times.count, made)
+        return made
+    }
+
+    private func sortedSummary() -> LatencySummary {
         guard count > 0 else { return .empty }
         let sorted = values[start...].sorted()
         func at(_ p: Double) -> Double {
@@ -118,6 +131,11 @@ struct LatencyHistogram {
     /// walking every bucket (that walk was over half of a 1,000-worker tick).
     private var sum = 0.0
     private var sumOfSquares = 0.0
+    /// The percentiles as last read, until a value is added: reading them
+    /// walks the buckets in the dependency's generic code, unspecialised
+    /// across modules, and every frame reads fourteen (a tenth of a
+    /// 64-worker frame's CPU; perf, `looptop bench --only dashboard`).
+    private var cached: LatencySummary?
 
     mutating func record(nanos: UInt64) {
         let micros = Swift.max(1, Swift.min(nanos / 1000, 3_600_000_000))
@@ -133,6 +151,7 @@ struct LatencyHistogram {
     }
 
     private mutating func add(_ micros: UInt64, count: UInt64) {
+        cached = nil
         let v = Double(histogram.medianEquivalentForValue(micros))
         sum += v * Double(count)
         sumOfSquares += v * v * Double(count)
@@ -140,6 +159,7 @@ struct LatencyHistogram {
 
     mutating func reset() {
         histogram.reset()
+        cached = nil
         sum = 0
         sumOfSquares = 0
     }
@@ -156,6 +176,14 @@ struct LatencyHistogram {
         guard n > 0 else { return 0 }
         let m = sum / n
         return (Swift.max(0, sumOfSquares / n - m * m)).squareRoot()
+    }
+
+    /// p50, p99 and max, kept until the next value.
+    mutating func summarize() -> LatencySummary {
+        if let cached { return cached }
+        let made = summary
+        cached = made
+        return made
     }
 
     var summary: LatencySummary {
@@ -218,20 +246,20 @@ struct ScopeFigures {
     }
 
     /// `lateInProgress`: late time of a stall still going on that belongs to this scope.
-    func figures(now: UInt64, busy: UInt64, lateInProgress: LateNanos = LateNanos()) -> IntervalFigures {
+    mutating func figures(now: UInt64, busy: UInt64, lateInProgress: LateNanos = LateNanos()) -> IntervalFigures {
         let span = now &- start
         var figures = IntervalFigures()
         figures.seconds = Double(span) / 1e9
         figures.lateShare = (late + lateInProgress).share(of: span)
-        figures.lag = lag.summary
-        figures.requestLatency = requests.summary
+        figures.lag = lag.summarize()
+        figures.requestLatency = requests.summarize()
         figures.requestsCompleted = requests.histogram.totalCount
         figures.utilization = span > 0 ? Swift.min(1, Double(busy &- busyAtStart) / Double(span)) : 0
-        figures.wait = wait.summary
-        figures.run = run.summary
-        figures.pickup = pickup.summary
-        figures.handback = handback.summary
-        figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summary,
+        figures.wait = wait.summarize()
+        figures.run = run.summarize()
+        figures.pickup = pickup.summarize()
+        figures.handback = handback.summarize()
+        figures.data = DataFigures(jobs: inputJobs, copiedBytes: copiedBytes, copy: copy.summarize(),
                                    allocatedBytes: allocatedBytes)
         return figures
     }

@@ -144,7 +144,10 @@ extension Monitor {
             if record.state.isLive && !record.stopRequested { live += 1 }
             // Changed in place: a copy out of the dictionary and back would
             // copy each worker's histories (600 values) every frame.
-            let worker = Self.stepWorker(&tracks[record.id, default: WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))],
+            // A new track only for a new worker (with the subscript's
+            // default, release builds made one, histogram and all, every time).
+            if tracks[record.id] == nil { tracks[record.id] = WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000)) }
+            let worker = Self.stepWorker(&tracks[record.id]!,
                                    reading: reading, sched: record.tid != 0 ? r.sched[record.tid] : nil,
                                    now: now, window: window, historyLength: historyLength)
             workers.append(worker)

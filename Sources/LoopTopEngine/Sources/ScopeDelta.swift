@@ -168,11 +168,13 @@ public struct ScopeAccumulator: Sendable {
 
     /// The figures since the last ``closeInterval(at:busy:)``, up to `now`.
     public func intervalFigures(now: UInt64, busy: UInt64) -> IntervalFigures {
-        interval?.figures(now: now, busy: busy) ?? IntervalFigures()
+        var scope = interval  // a copy: it keeps the percentiles it reads
+        return scope?.figures(now: now, busy: busy) ?? IntervalFigures()
     }
 
     public func totalFigures(now: UInt64, busy: UInt64) -> IntervalFigures {
-        total?.figures(now: now, busy: busy) ?? IntervalFigures()
+        var scope = total
+        return scope?.figures(now: now, busy: busy) ?? IntervalFigures()
     }
 
     public mutating func closeInterval(at now: UInt64, busy: UInt64, submitted: UInt64 = 0) {
