@@ -155,8 +155,12 @@ struct Bench: ParsableCommand {
                 Thread.sleep(forTimeInterval: quick ? 2 : 5)
                 recorder.finish(recorded)
                 let wall = Date().timeIntervalSince(wallStart)
-                bytesPerMinute.append(Double(recorder.bytes) / wall * 60)
-                return wall > 0 ? Double(recorder.cpuNanos) / 1e9 / wall : nil
+                // Per frame written, times the 10 a second it is asked for:
+                // the sampler beside 64 spinning workers ticks fewer, and
+                // CPU over wall would fall with the frames it did not write.
+                let frames = max(1, recorder.lines - 1)
+                bytesPerMinute.append(Double(recorder.bytes) / Double(frames) * 600)
+                return Double(recorder.cpuNanos) / 1e9 / Double(frames) * 10
             }
             if !bytesPerMinute.isEmpty { figures["dashboard.record_bytes_per_min"] = Figure(bytesPerMinute) }
             recorded.stop()

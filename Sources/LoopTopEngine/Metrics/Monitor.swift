@@ -305,6 +305,17 @@ struct Monitor {
     var utilizationHistory: Deque<Double> = []
     var depthHistory: Deque<Double> = []
     var tracks: [Int: WorkerTrack] = [:]
+
+    /// Where worker `id`'s track is, made first for a new worker. Tracks are
+    /// changed in place through `tracks.values[i]`: a copy out and back (or
+    /// `tracks[id]!`, or the subscript's `default:`) copied a track's
+    /// histories, and made a histogram, for every worker every tick (a
+    /// third of a 1,000-worker tick; perf of `looptop run --workers 1000`).
+    mutating func trackIndex(_ id: Int) -> Dictionary<Int, WorkerTrack>.Index {
+        if let i = tracks.index(forKey: id) { return i }
+        tracks[id] = WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
+        return tracks.index(forKey: id)!
+    }
     var log: Deque<EngineEvent> = []
     var interval: ScopeFigures
     var total: ScopeFigures
@@ -347,12 +358,12 @@ struct Monitor {
         copyWindow.reset(); pickupWindow.reset(); dataJobs.removeAll(); sizedJobs.removeAll()
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
-        for id in tracks.keys {
-            tracks[id]!.samples.removeAll()
-            tracks[id]!.activity.removeAll()
-            tracks[id]!.recentJobs.removeAll()
-            tracks[id]!.run.reset()
-            tracks[id]!.runWindow.reset()
+        for i in tracks.values.indices {
+            tracks.values[i].samples.removeAll()
+            tracks.values[i].activity.removeAll()
+            tracks.values[i].recentJobs.removeAll()
+            tracks.values[i].run.reset()
+            tracks.values[i].runWindow.reset()
         }
         interval = ScopeFigures(start: now, busy: busy, submitted: submitted)
         total = ScopeFigures(start: now, busy: busy, submitted: submitted)
@@ -417,12 +428,11 @@ struct Monitor {
                 if job.copiedBytes > 0 { copyWindow.add(job.copyNanos, at: job.finishedAt) }
             }
             if let worker = job.workerID {
-                var track = tracks[worker] ?? WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000))
-                track.recentJobs.append(job)
-                if track.recentJobs.count > recentJobsLength { track.recentJobs.removeFirst() }
-                _ = track.run.record(max(1, job.runNanos / 1000))
-                track.runWindow.add(job.runNanos, at: job.finishedAt)
-                tracks[worker] = track
+                let i = trackIndex(worker)
+                tracks.values[i].recentJobs.append(job)
+                if tracks.values[i].recentJobs.count > recentJobsLength { tracks.values[i].recentJobs.removeFirst() }
+                _ = tracks.values[i].run.record(max(1, job.runNanos / 1000))
+                tracks.values[i].runWindow.add(job.runNanos, at: job.finishedAt)
             }
             // Jobs that did not complete are worth a line; completed ones are counted, not logged.
             guard job.outcome != .completed else { return }

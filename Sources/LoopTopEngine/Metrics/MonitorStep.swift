@@ -139,21 +139,21 @@ extension Monitor {
         // Workers.
         var live = 0
         var workers: [WorkerSnapshot] = []
+        workers.reserveCapacity(r.workers.count)
         for reading in r.workers {
             let record = reading.record
             if record.state.isLive && !record.stopRequested { live += 1 }
-            // Changed in place: a copy out of the dictionary and back would
-            // copy each worker's histories (600 values) every frame.
-            // A new track only for a new worker (with the subscript's
-            // default, release builds made one, histogram and all, every time).
-            if tracks[record.id] == nil { tracks[record.id] = WorkerTrack(runWindow: TimedWindow(span: window, limit: 5_000)) }
-            let worker = Self.stepWorker(&tracks[record.id]!,
+            // Changed in place (see ``trackIndex(_:)``): a copy out of the
+            // dictionary and back copies each worker's histories every frame.
+            let i = trackIndex(record.id)
+            let worker = Self.stepWorker(&tracks.values[i],
                                    reading: reading, sched: record.tid != 0 ? r.sched[record.tid] : nil,
                                    now: now, window: window, historyLength: historyLength)
             workers.append(worker)
         }
         let known = Set(r.workers.map(\.record.id))
-        for id in tracks.keys where !known.contains(id) { tracks[id] = nil }
+        // Removed after the walk over the keys, not during it.
+        for id in tracks.keys.filter({ !known.contains($0) }) { tracks[id] = nil }
         snap.workers = workers
         snap.liveWorkers = live
 

@@ -10,8 +10,14 @@ import LoopTopEngine
 /// the figure is the dashboard's, not the terminal emulator's.
 public enum DashboardCost {
     public struct Reading: Sendable {
-        /// CPU time over wall time of the UI thread, 0…1 of one core.
+        /// What drawing at `fps` costs, 0…1 of one core: the mean CPU time
+        /// of a frame times the frames a second asked for. (The UI thread's
+        /// CPU over wall time says less: beside 64 spinning workers on 2
+        /// cores the scheduler gives it a few frames a second, and the
+        /// figure fell with the frames it did not draw.)
         public var cpuShare: Double
+        /// The UI thread's CPU time over wall time, 0…1: what it got.
+        public var cpuOverWall: Double
         public var frames: Int
         /// Median CPU time per frame, ms.
         public var frameCPUMs: Double
@@ -54,7 +60,8 @@ public enum DashboardCost {
         let cpu = Double(looptop_self_cpu_ns() - cpuStart)
         frameCPU.sort()
         snapshotCPU.sort()
-        return Reading(cpuShare: wall > 0 ? cpu / wall : 0, frames: frameCPU.count,
+        let meanFrameSeconds = frameCPU.isEmpty ? 0 : frameCPU.reduce(0, +) / Double(frameCPU.count) / 1e3
+        return Reading(cpuShare: meanFrameSeconds * fps, cpuOverWall: wall > 0 ? cpu / wall : 0, frames: frameCPU.count,
                        frameCPUMs: frameCPU.isEmpty ? 0 : frameCPU[frameCPU.count / 2],
                        snapshotCPUMs: snapshotCPU.isEmpty ? 0 : snapshotCPU[snapshotCPU.count / 2])
     }
