@@ -3,9 +3,10 @@ import Foundation
 import Testing
 
 @Suite struct LessonFileTests {
-    @Test func nineBuiltInLessonsParse() throws {
-        #expect(Lesson.builtIn.count == 9)
-        #expect(Set(Lesson.builtIn.map(\.name)).count == 9)
+    @Test func tenBuiltInLessonsParse() throws {
+        #expect(Lesson.builtIn.count == 10)
+        #expect(Set(Lesson.builtIn.map(\.name)).count == 10)
+        #expect(try Lesson.builtIn(named: "side-by-side")?.compare == Lesson.Sides(left: .blocking, right: .offloaded))
         for entry in Lesson.builtIn {
             let lesson = try Lesson.parse(entry.text, name: entry.name)
             #expect(!lesson.title.isEmpty)
@@ -115,13 +116,23 @@ import Testing
     @Test(arguments: Lesson.builtIn.map(\.name))
     func runsToTheEndAndItsChecksHold(name: String) throws {
         let lesson = try #require(try Lesson.builtIn(named: name))
-        let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
         var output: [String] = []
-        let passed = HeadlessLesson().run(lesson, engine: engine, write: { output.append($0) }, wait: { deadline in
+        let wait: (UInt64) -> Bool = { deadline in
             while monotonicNow() < deadline { usleep(5_000) }
             return true
-        })
-        engine.stop()
+        }
+        let passed: Bool
+        if let pair = lesson.makeCompareSource(catalog: TestCatalog.calibrated) {
+            // A compare lesson plays both engines, as `looptop lesson` does.
+            passed = HeadlessLesson().run(lesson, source: pair, write: { output.append($0) }, wait: wait)
+            pair.stop()
+            #expect(output.contains { $0.hasPrefix("    left blocking: lag p99 ") }, "\(output)")
+            #expect(output.contains { $0.hasPrefix("    right offloaded: lag p99 ") }, "\(output)")
+        } else {
+            let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
+            passed = HeadlessLesson().run(lesson, engine: engine, write: { output.append($0) }, wait: wait)
+            engine.stop()
+        }
         #expect(passed, "\(output.joined(separator: "\n"))")
         #expect(output.last?.hasSuffix("0 failed") == true)
         #expect(output.filter { $0.hasPrefix("step ") }.count == lesson.steps.count)
