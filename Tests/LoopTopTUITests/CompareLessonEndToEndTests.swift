@@ -26,7 +26,7 @@ struct CompareLessonEndToEndTests {
         pane.keys("p")
         try pane.waitFor("step 1 again, 200 ms jobs on both") { $0.contains("step 1/3") && $0.contains("spin 200 ms") }
         pane.keys("b")
-        try pane.waitFor("the mode refusal") { $0.contains("compare: each side keeps its mode") }
+        try pane.waitFor("the mode refusal") { $0.contains("compare: each side keeps its mode (the lesson's [compare])") }
         pane.keys("?")
         try pane.waitFor("the lesson keys in the help") { $0.contains("lesson: next step") }
         pane.keys("Escape")

@@ -69,7 +69,11 @@ final class CompareDashboardApp: TerminalApp {
                 return false
             case .command(let command):
                 let outcome = source.send(command)
-                if !outcome.accepted { show(Notice(outcome.message)) }
+                if !outcome.accepted {
+                    // In a lesson the modes come from its [compare] table, not from flags.
+                    let modeKey: Bool = { if case .cycleMode = command { return true }; return false }()
+                    show(Notice(player != nil && modeKey ? "compare: each side keeps its mode (the lesson's [compare])" : outcome.message))
+                }
                 return false
             case .terminateSelected, .faultSelected, .openDetail, .reloadSpec:
                 show(Notice("compare: not available"))
