@@ -90,7 +90,6 @@ public final class LessonPlayer {
         self.init(lesson: lesson, source: engine, readsCaptions: readsCaptions)
     }
 
-
     /// Seconds to read `caption` while glancing at the figures it names:
     /// 3.5 words a second, plus two to find them.
     public static func readingSeconds(_ caption: String) -> Double {
