@@ -150,11 +150,9 @@ struct Bench: ParsableCommand {
             Thread.sleep(forTimeInterval: 1)
             measure("dashboard.record_cpu_share") {
                 guard let recorder = try? Recorder(path: path) else { return nil }
-                let wallStart = Date()
                 recorder.attach(to: recorded)
                 Thread.sleep(forTimeInterval: quick ? 2 : 5)
                 recorder.finish(recorded)
-                let wall = Date().timeIntervalSince(wallStart)
                 // Per frame written, times the 10 a second it is asked for:
                 // the sampler beside 64 spinning workers ticks fewer, and
                 // CPU over wall would fall with the frames it did not write.

@@ -12,6 +12,14 @@ struct LessonCommandLine: ParsableCommand {
             dashboard (n: next step, p: previous, space: pause); `looptop lesson FILE.toml` plays a
             lesson file. With --headless, the lesson plays without a terminal and prints each step's
             caption with the figures measured at its end; the exit code is 1 if a check failed.
+
+            COMPARE LESSONS
+              A lesson with a [compare] table (left = "blocking", right = "offloaded", the defaults)
+              plays on two engines side by side, as `looptop compare` runs them: the same workload,
+              sizes, rate, workers and arrival seed, each side in its own mode. It opens the compare
+              split screen with the lesson's panel; its commands act on both sides (no `mode`:
+              the sides keep theirs), and its conditions name a side: "left.lag_max > 150 and
+              right.lag_p99 < 30". Headless, each step prints both sides' figures.
             """))
 
     @Argument(help: ArgumentHelp("'list', a built-in lesson's name, or a lesson file.", valueName: "name|file"))
@@ -51,6 +59,10 @@ struct LessonCommandLine: ParsableCommand {
             throw ExitCode(2)
         }
         let chosenTheme = headless ? Theme.default : try theme.load()
+        if let pair = loaded.makeCompareSource(catalog: WorkloadCatalog.calibrated()) {
+            try play(loaded, compare: pair, theme: chosenTheme)
+            return
+        }
         let engine = loaded.makeEngine(catalog: WorkloadCatalog.calibrated())
         if headless {
             let signals = Signals()
@@ -70,6 +82,28 @@ struct LessonCommandLine: ParsableCommand {
         options.theme = chosenTheme
         let code = Dashboard.run(engine: engine, options: options)
         engine.stop()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// A compare lesson: headless on both engines, or the split screen with the lesson's panel.
+    private func play(_ loaded: Lesson, compare source: CompareSource, theme chosenTheme: Theme) throws {
+        if headless {
+            let signals = Signals()
+            let sink = LineSink(fd: STDOUT_FILENO)
+            let ok = HeadlessLesson().run(loaded, source: source, write: sink.write, wait: { deadline in
+                sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
+            })
+            source.stop()
+            if sink.readerGone { return }
+            if let failure = sink.failure { throw FileError(message: "stdout: cannot write: \(failure)") }
+            if !ok { throw ExitCode(1) }
+            return
+        }
+        var options = DashboardOptions(framesPerSecond: fps)
+        options.lesson = loaded
+        options.theme = chosenTheme
+        let code = Dashboard.run(source: source, options: options)
+        source.stop()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -13,6 +13,7 @@ import Testing
     @Test(arguments: Lesson.builtIn.map(\.name))
     func nAndPGoToAStepsState(name: String) throws {
         let lesson = try #require(try Lesson.builtIn(named: name))
+        if lesson.compare != nil { return try comparePresses(lesson) }
         for presses in Self.sequences {
             let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
             engine.start()
@@ -25,6 +26,32 @@ import Testing
                 now += 100_000_000
                 if key == "n" { player.next(now: now, snapshot: engine.tick()) } else { player.previous(now: now) }
                 expectState(player, engine, after: String(presses.prefix(i + 1)), lesson: name)
+            }
+        }
+    }
+
+    /// A compare lesson: both engines go to their side's state after every press, each in its own mode.
+    func comparePresses(_ lesson: Lesson) throws {
+        for presses in Self.sequences {
+            let source = try #require(lesson.makeCompareSource(catalog: TestCatalog.calibrated))
+            source.start()
+            defer { source.stop() }
+            let player = LessonPlayer(lesson: lesson, source: source)
+            var now: UInt64 = 1_000_000_000_000
+            player.start(now: now)
+            for (i, key) in presses.enumerated() {
+                now += 100_000_000
+                if key == "n" { player.next(now: now, pair: source.tick()) } else { player.previous(now: now) }
+                let at = player.finished ? lesson.steps.count : player.index + 1
+                for (side, engine) in [source.left, source.right].enumerated() {
+                    let wanted = player.states(side: side)[at]
+                    let label = "\(lesson.name) after \(String(presses.prefix(i + 1))) side \(side)"
+                    #expect(eventually { engine.tick().liveWorkers == wanted.workers }, "\(label)")
+                    let s = engine.settings
+                    #expect(s.jobMs == wanted.settings.jobMs && s.rate == wanted.settings.rate
+                            && s.workload == wanted.settings.workload, "\(label): \(s) wanted \(wanted.settings)")
+                }
+                #expect(source.left.settings.mode == .blocking && source.right.settings.mode == .offloaded)
             }
         }
     }

@@ -3,9 +3,10 @@ import Foundation
 import Testing
 
 @Suite struct LessonFileTests {
-    @Test func nineBuiltInLessonsParse() throws {
-        #expect(Lesson.builtIn.count == 9)
-        #expect(Set(Lesson.builtIn.map(\.name)).count == 9)
+    @Test func tenBuiltInLessonsParse() throws {
+        #expect(Lesson.builtIn.count == 10)
+        #expect(Set(Lesson.builtIn.map(\.name)).count == 10)
+        #expect(try Lesson.builtIn(named: "side-by-side")?.compare == Lesson.Sides(left: .blocking, right: .offloaded))
         for entry in Lesson.builtIn {
             let lesson = try Lesson.parse(entry.text, name: entry.name)
             #expect(!lesson.title.isEmpty)
@@ -115,24 +116,38 @@ import Testing
     @Test(arguments: Lesson.builtIn.map(\.name))
     func runsToTheEndAndItsChecksHold(name: String) throws {
         let lesson = try #require(try Lesson.builtIn(named: name))
-        let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
         var output: [String] = []
         // Per step: how long looptop's threads waited for a CPU, from the
-        // newest frame's /proc figures (the last ~1 s) at every tick, and
+        // newest frames' /proc figures (the last ~1 s) at every tick, and
         // whether its check failed.
         var step = -1
         var waits: [Int: [Double]] = [:]
         var failed: Set<Int> = []
-        let passed = HeadlessLesson().run(lesson, engine: engine, write: { line in
+        let write = { (line: String) in
             output.append(line)
             if line.hasPrefix("step ") { step += 1 }
             if line.hasPrefix("  check "), line.contains(": FAILED") { failed.insert(step) }
-        }, wait: { deadline in
+        }
+        var frames: () -> [Snapshot] = { [] }
+        let wait: (UInt64) -> Bool = { deadline in
             while monotonicNow() < deadline { usleep(5_000) }
-            waits[step, default: []].append(Self.cpuWait(engine.snapshot(detailFor: nil)))
+            waits[step, default: []].append(frames().map(Self.cpuWait).max() ?? 0)
             return true
-        })
-        engine.stop()
+        }
+        let passed: Bool
+        if let pair = lesson.makeCompareSource(catalog: TestCatalog.calibrated) {
+            // A compare lesson plays both engines, as `looptop lesson` does.
+            frames = { let p = pair.pair(); return [p.left, p.right] }
+            passed = HeadlessLesson().run(lesson, source: pair, write: write, wait: wait)
+            pair.stop()
+            #expect(output.contains { $0.hasPrefix("    left blocking: lag p99 ") }, "\(output)")
+            #expect(output.contains { $0.hasPrefix("    right offloaded: lag p99 ") }, "\(output)")
+        } else {
+            let engine = lesson.makeEngine(catalog: TestCatalog.calibrated)
+            frames = { [engine.snapshot(detailFor: nil)] }
+            passed = HeadlessLesson().run(lesson, engine: engine, write: write, wait: wait)
+            engine.stop()
+        }
         #expect(output.filter { $0.hasPrefix("step ") }.count == lesson.steps.count)
         // A lesson's checks are about time: they can only be judged when the
         // engine's threads had the cores they asked for. On a machine busy

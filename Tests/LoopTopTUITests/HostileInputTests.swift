@@ -190,6 +190,37 @@ struct HostileInputTests {
         #expect(outcome.stderr.isEmpty, "\(outcome.errorText)")
     }
 
+    /// `--json PATH` writes into what PATH names. Attach, replay and node
+    /// once made it with `FileManager.createFile`, which writes a new file
+    /// and renames it over PATH: `--json /dev/null` replaced the machine's
+    /// /dev/null with a regular file (run as root, it did, here). A symlink
+    /// shows the same without touching /dev: it must stay a link, and its
+    /// target get the lines.
+    @Test("Issue #12: --json writes through the path it is given, never replacing it", arguments: ["attach", "replay", "run"])
+    func jsonWritesIntoThePathNotOverIt(command: String) throws {
+        let dir = NSTemporaryDirectory() + "looptop-json-\(getpid())-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let target = dir + "/target.jsonl", link = dir + "/link.jsonl", recording = dir + "/run.jsonl"
+        _ = FileManager.default.createFile(atPath: target, contents: nil)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let arguments: [String]
+        switch command {
+        case "attach": arguments = ["attach", "\(getpid())", "--headless", "--interval", "0.1", "--duration", "0.3", "--json", link]
+        case "replay":
+            let made = Self.run(["run", "--headless", "--rate", "0", "--duration", "0.5", "--interval", "0.1", "--record", recording])
+            try #require(made.exited && made.exitCode == 0, "\(made.summary)")
+            arguments = ["replay", recording, "--headless", "--json", link]
+        default: arguments = ["run", "--headless", "--rate", "0", "--duration", "0.3", "--interval", "0.1", "--json", link]
+        }
+        let outcome = Self.run(arguments)
+        #expect(outcome.exited && outcome.exitCode == 0, "\(outcome.summary)")
+        let kind = try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType
+        #expect(kind == .typeSymbolicLink, "\(command) --json replaced the link with a \(String(describing: kind))")
+        let written = try String(contentsOfFile: target, encoding: .utf8)
+        #expect(written.contains("\"summary\":true"), "\(command): \(written.prefix(200))")
+    }
+
     static let nodeInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .contains { access("\($0)/node", X_OK) == 0 }
 

@@ -31,6 +31,35 @@ extension Lesson {
             seconds = 3
             check = "lag_p99 < 50 and completed >= 2"
             """),
+        ("side-by-side", """
+            title = "Blocking and offloaded, side by side"
+            summary = "Two engines under the same load at once: the left runs jobs on its event loop, the right hands them to its workers."
+            [compare]
+            left = "blocking"
+            right = "offloaded"
+            [setup]
+            workers = 2
+            do = ["workload spin", "job-ms 200", "rate 2", "request-rate 200"]
+
+            [[step]]
+            caption = "Both sides get the same 200 ms jobs, two a second. Look at lag max: on the left (blocking) each job holds the loop, so it reads about 200 ms. On the right (offloaded) the workers run them, and lag p99 stays near a millisecond."
+            settle = 1
+            seconds = 4
+            check = "left.lag_max > 150 and right.lag_p99 < 30"
+
+            [[step]]
+            caption = "Now small jobs: 2 ms each, 50 a second. A job holds the left loop for only 2 ms, so both sides' lag stays within a few milliseconds. Blocking hurts in proportion to how long one job runs."
+            do = ["job-ms 2", "rate 50"]
+            settle = 1
+            seconds = 4
+            check = "left.lag_p99 < 30 and right.lag_p99 < 30 and left.completed >= 50 and right.completed >= 50"
+
+            [[step]]
+            caption = "A burst: ten 100 ms jobs at once, nothing after. The left loop runs them one after another for a whole second, and every request waits behind a job: look at its requests p99, 100 ms or more. The right queues them for its two workers; its loop keeps answering in a millisecond."
+            do = ["rate 0", "job-ms 100", "burst 10"]
+            seconds = 4
+            check = "left.request_p99 > 50 and right.request_p99 < 30 and left.completed >= 10 and right.completed >= 10"
+            """),
         ("partitioning", """
             title = "Partitioning instead of threads"
             summary = "The same 200 ms job run on the loop in 1 ms slices: a responsive loop without any worker."

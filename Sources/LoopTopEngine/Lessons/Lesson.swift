@@ -19,6 +19,10 @@
 /// until = "lag_max > 150"
 /// timeout = 10
 /// ```
+///
+/// A lesson with a `[compare]` table plays on two engines side by side, as
+/// `looptop compare` runs them: each keeps its mode, commands act on both,
+/// and conditions name a side (`left.lag_max > 150 and right.lag_p99 < 30`).
 public struct Lesson: Sendable {
     public var name: String
     public var title: String
@@ -30,6 +34,18 @@ public struct Lesson: Sendable {
     /// Workloads the lesson defines (as in a spec's `[[workload]]`).
     public var workloads: [any Workload]
     public var steps: [Step]
+    /// The two sides' modes when the lesson plays in compare view; nil for one engine.
+    public var compare: Sides?
+
+    /// The modes of a compare lesson's two engines (`[compare]`).
+    public struct Sides: Sendable, Equatable {
+        public var left: Mode
+        public var right: Mode
+        public init(left: Mode = .blocking, right: Mode = .offloaded) {
+            self.left = left
+            self.right = right
+        }
+    }
 
     public struct Step: Sendable {
         public var caption: String
@@ -133,15 +149,28 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
         "model_error": "|measured − predicted| / predicted mean wait (NaN when unstable)",
     ]
 
-    public static func parse(_ text: String) -> Result<Condition, LessonSyntaxError> {
+    /// The two sides a compare lesson's figures are named by (`left.lag_p99`).
+    public static let sides = ["left", "right"]
+
+    /// Parses `text`; with `sides` (a compare lesson) every figure names its
+    /// side, `left.lag_p99`, and without, none does.
+    public static func parse(_ text: String, sides: Bool = false) -> Result<Condition, LessonSyntaxError> {
         var clauses: [Clause] = []
         for part in text.components(separatedBy: " and ") {
             let words = part.split(separator: " ").map(String.init)
             guard words.count == 3 else {
-                return .failure("'\(part)' is not a condition; expected 'METRIC OP NUMBER', e.g. 'lag_max > 150'")
+                let example = sides ? "'left.lag_max > 150'" : "'lag_max > 150'"
+                return .failure("'\(part)' is not a condition; expected 'METRIC OP NUMBER', e.g. \(example)")
             }
-            guard metrics[words[0]] != nil else {
-                return .failure("unknown figure '\(words[0])'; expected one of: \(metrics.keys.sorted().joined(separator: ", "))")
+            let (side, figure) = split(words[0])
+            guard metrics[figure] != nil else {
+                return .failure("unknown figure '\(figure)'; expected one of: \(metrics.keys.sorted().joined(separator: ", "))")
+            }
+            if sides, side == nil {
+                return .failure("'\(words[0])' needs its side in a compare lesson; expected left.\(figure) or right.\(figure)")
+            }
+            if !sides, side != nil {
+                return .failure("'\(words[0])' names a side, but this lesson has no [compare] table; expected \(figure) (or add [compare] to play it on two engines)")
             }
             guard ["<", ">", "<=", ">=", "=="].contains(words[1]) else {
                 return .failure("unknown comparison '\(words[1])'; expected <, >, <=, >= or ==")
@@ -152,6 +181,14 @@ public struct Condition: Sendable, Equatable, CustomStringConvertible {
             clauses.append(Clause(metric: words[0], op: words[1], value: value))
         }
         return .success(Condition(clauses: clauses, text: text))
+    }
+
+    /// "left.lag_p99" → ("left", "lag_p99"); a name without a known side → (nil, name).
+    static func split(_ name: String) -> (side: String?, figure: String) {
+        for side in sides where name.hasPrefix(side + ".") {
+            return (side, String(name.dropFirst(side.count + 1)))
+        }
+        return (nil, name)
     }
 
     /// Whether it holds for `figures`, and the figures it looked at.

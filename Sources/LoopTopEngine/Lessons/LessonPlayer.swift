@@ -2,9 +2,38 @@
 /// when a step ends, and measures its figures. Driven by `tick` from one
 /// thread (the dashboard's, or the headless runner's), with the engine's time,
 /// so the same lesson replays the same way.
+///
+/// Against a ``CompareSource`` (a lesson with `[compare]`) it plays both
+/// engines at once: commands go to both, figures are named by side
+/// (`left.lag_p99`), and each side keeps its own counts, settled frame and
+/// states, so `n` and `p` restore each from its own frame.
 public final class LessonPlayer {
     public let lesson: Lesson
     let source: any SnapshotSource
+
+    /// One engine the lesson measures: the source itself, or a compare
+    /// source's left or right engine.
+    private struct Side {
+        /// "" for one engine, "left." or "right." in a comparison: how its figures are named.
+        let prefix: String
+        let source: any SnapshotSource
+        /// Job counts when the step started, before its commands: counts cover
+        /// the whole step (the jobs its own terminate cancels), latencies only
+        /// from when it settled.
+        var countsAtStart = JobCounts()
+        /// Time of the side's first frame after the statistics were reset:
+        /// older frames still hold the figures from before, and must not end a step.
+        var settledFrame: UInt64 = 0
+        /// The state before each step's commands (see ``LessonState``).
+        var states: [LessonState] = []
+
+        /// The side's frame as of now: an engine makes one (the lesson's
+        /// counts must follow its own commands), any other source is read.
+        func frameNow() -> Snapshot {
+            (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
+        }
+    }
+    private var sides: [Side]
 
     /// The step being played (0-based); -1 before `start`.
     public private(set) var index = -1
@@ -29,14 +58,17 @@ public final class LessonPlayer {
     private var stepStart: UInt64 = 0
     private var settledAt: UInt64?
     private var pausedAt: UInt64?
-    /// Job counts when the step started, before its commands: counts cover
-    /// the whole step (the jobs its own terminate cancels), latencies only
-    /// from when it settled.
-    private var countsAtStart = JobCounts()
     /// The step's `until` held at some tick (it ends as soon as it may).
     private var untilHeld = false
-    /// The state before each step's commands (see ``LessonState``); set by `start`.
-    public private(set) var states: [LessonState] = []
+    /// The state before each step's commands (see ``LessonState``); set by
+    /// `start`. A comparison's left side; ``states(side:)`` gives either.
+    public var states: [LessonState] { sides[0].states }
+
+    /// The states of side `side` (0 left, 1 right; 0 alone).
+    public func states(side: Int) -> [LessonState] { sides[side].states }
+
+    /// Whether it plays two engines (a compare lesson on a ``CompareSource``).
+    public var comparing: Bool { sides.count == 2 }
 
     /// In the dashboard a step stays on screen at least as long as its
     /// caption takes to read (``readingSeconds(_:)``), unless `n` skips it.
@@ -47,21 +79,16 @@ public final class LessonPlayer {
         self.lesson = lesson
         self.source = source
         self.readsCaptions = readsCaptions
+        if let pair = source as? CompareSource {
+            sides = [Side(prefix: "left.", source: pair.left), Side(prefix: "right.", source: pair.right)]
+        } else {
+            sides = [Side(prefix: "", source: source)]
+        }
     }
 
     public convenience init(lesson: Lesson, engine: Engine, readsCaptions: Bool = false) {
         self.init(lesson: lesson, source: engine, readsCaptions: readsCaptions)
     }
-
-    /// The source's frame as of now: the engine makes one (the lesson's
-    /// counts must follow its own commands), any other source is read.
-    private func frameNow() -> Snapshot {
-        (source as? Engine)?.tick(scopes: false) ?? source.snapshot(detailFor: nil)
-    }
-
-    /// Time of the first frame after the statistics were reset: older frames
-    /// still hold the figures from before, and must not end a step.
-    private var settledFrame: UInt64 = 0
 
     /// Seconds to read `caption` while glancing at the figures it names:
     /// 3.5 words a second, plus two to find them.
@@ -83,17 +110,21 @@ public final class LessonPlayer {
 
     /// Applies the setup and enters the first step.
     public func start(now: UInt64) {
-        var state = LessonState(workers: lesson.workers, settings: frameNow().settings)
+        // Each side from its own settings (a comparison's sides differ in mode).
+        var states = sides.map { LessonState(workers: lesson.workers, settings: $0.frameNow().settings) }
         for command in lesson.setup {
             source.send(command.command)
-            state.apply(command.command)
+            for i in states.indices { states[i].apply(command.command) }
         }
-        states = []
-        for step in lesson.steps {
-            states.append(state)
-            for command in step.commands { state.apply(command.command) }
+        for i in sides.indices {
+            var state = states[i]
+            sides[i].states = []
+            for step in lesson.steps {
+                sides[i].states.append(state)
+                for command in step.commands { state.apply(command.command) }
+            }
+            sides[i].states.append(state)  // after the last step
         }
-        states.append(state)  // after the last step
         enter(0, now: now)
     }
 
@@ -101,8 +132,12 @@ public final class LessonPlayer {
     /// before the step's commands (whatever was pressed or replayed since).
     private func enter(_ step: Int, now: UInt64, restoring: Bool = false) {
         index = step
-        if restoring, states.indices.contains(step) {
-            for command in states[step].commands(from: frameNow()) { source.send(command) }
+        if restoring {
+            // Each side from its own frame, straight to its engine (a
+            // comparison's refusals are for keys; these are the lesson's own).
+            for side in sides where side.states.indices.contains(step) {
+                for command in side.states[step].commands(from: side.frameNow()) { side.source.send(command) }
+            }
         }
         guard let current = self.step else {
             finished = true
@@ -110,7 +145,7 @@ public final class LessonPlayer {
         }
         // Counts are taken before the commands, so a step sees what its own
         // commands did (a fault fails a job at once, a terminate cancels one).
-        countsAtStart = frameNow().jobs
+        for i in sides.indices { sides[i].countsAtStart = sides[i].frameNow().jobs }
         for command in current.commands { source.send(command.command) }
         stepStart = now
         settledAt = nil
@@ -120,21 +155,42 @@ public final class LessonPlayer {
 
     private func settle(now: UInt64) {
         source.send(.resetStatistics)
-        settledFrame = frameNow().time
+        for i in sides.indices { sides[i].settledFrame = sides[i].frameNow().time }
         settledAt = now
     }
 
     /// Moves time on; returns the result of a step that ended now.
     public func tick(now: UInt64, snapshot: Snapshot) -> StepResult? {
+        tick(now: now, frames: [snapshot])
+    }
+
+    /// Moves a comparison's time on with both sides' frames.
+    public func tick(now: UInt64, pair: (left: Snapshot, right: Snapshot)) -> StepResult? {
+        tick(now: now, frames: [pair.left, pair.right])
+    }
+
+    /// The figures of `frames` (one per side), named as the lesson's conditions name them.
+    private func figures(_ frames: [Snapshot]) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for (side, frame) in zip(sides, frames) {
+            for (name, value) in Condition.figures(of: frame, countsAtSettle: side.countsAtStart) {
+                out[side.prefix + name] = value
+            }
+        }
+        return out
+    }
+
+    private func tick(now: UInt64, frames: [Snapshot]) -> StepResult? {
         guard !finished, !paused, let current = step else { return nil }
         let sinceStart = Double(now &- stepStart) / 1e9
         guard let settledAt else {
             if sinceStart >= current.settle { settle(now: now) }
             return nil
         }
-        guard snapshot.time >= settledFrame else { return nil }
+        // Every side's frame must be from after its reset.
+        guard frames.count == sides.count, zip(sides, frames).allSatisfy({ $1.time >= $0.settledFrame }) else { return nil }
         let sinceSettle = Double(now &- settledAt) / 1e9
-        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtStart)
+        let figures = figures(frames)
         if let until = current.until, until.evaluate(figures).holds { untilHeld = true }
         var ending: String?
         if untilHeld {
@@ -173,10 +229,20 @@ public final class LessonPlayer {
     /// to the next step's state (see ``LessonState``).
     @discardableResult
     public func next(now: UInt64, snapshot: Snapshot) -> StepResult? {
+        next(now: now, frames: [snapshot])
+    }
+
+    /// `n` in a comparison, measuring both sides' frames.
+    @discardableResult
+    public func next(now: UInt64, pair: (left: Snapshot, right: Snapshot)) -> StepResult? {
+        next(now: now, frames: [pair.left, pair.right])
+    }
+
+    private func next(now: UInt64, frames: [Snapshot]) -> StepResult? {
         guard !finished, step != nil else { return nil }
         paused = false
         pausedAt = nil
-        let figures = Condition.figures(of: snapshot, countsAtSettle: countsAtStart)
+        let figures = figures(frames)
         let current = lesson.steps[index]
         let result = StepResult(index: index, caption: current.caption, ending: "skipped", seconds: elapsed(now: now),
                                 figures: figures, check: current.check, passed: nil, seen: [])

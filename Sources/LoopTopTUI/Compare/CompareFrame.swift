@@ -11,15 +11,18 @@ public struct CompareFrame: Sendable {
     /// Samples a lag graph spreads over its width (a minute of frames).
     public var historySamples: Int
     public var notices: [Notice]
+    /// A compare lesson's step, caption and check, in its panel under the header; nil without one.
+    public var lesson: LessonStatus?
 
     public init(left: Snapshot, right: Snapshot, state: UIState = UIState(), glyphs: Glyphs = .unicode,
-                historySamples: Int = 600, notices: [Notice] = []) {
+                historySamples: Int = 600, notices: [Notice] = [], lesson: LessonStatus? = nil) {
         self.left = left
         self.right = right
         self.state = state
         self.glyphs = glyphs
         self.historySamples = max(1, historySamples)
         self.notices = notices
+        self.lesson = lesson
     }
 
     /// One side as the dashboard's own frame, so the loop panel's lines draw it.

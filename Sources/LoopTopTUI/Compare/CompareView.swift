@@ -23,10 +23,23 @@ public enum CompareView {
         header(canvas.line(0), frame: frame)
         let notices = Array(frame.notices.suffix(size.rows >= 14 ? 2 : 1))
         let sideBySide = size.cols >= sideBySideMinimum.cols && size.rows >= sideBySideMinimum.rows
-        // Stacked, a side needs four lines: a notice gets a line only when both keep theirs.
-        let noticeRows = sideBySide ? min(notices.count, max(0, size.rows - 13)) : min(notices.count, max(0, size.rows - 11))
-        let bodyRows = size.rows - 3 - noticeRows
-        let body = Rect(row: 1, col: 0, rows: bodyRows, cols: size.cols)
+        // Rows between the header and the verdict; the sides keep what they need (boxed: border,
+        // lag, a graph row and three lines; stacked: four lines each), the lesson and notices share the rest.
+        let middle = size.rows - 3
+        let sidesMinimum = sideBySide ? 9 : 8
+        let lessonRows = frame.lesson.map { panelRows($0, spare: middle - sidesMinimum, cols: size.cols) } ?? 0
+        if let lesson = frame.lesson, lessonRows > 0 {
+            let area = canvas.sub(Rect(row: 1, col: 0, rows: lessonRows, cols: size.cols))
+            if lessonRows >= LessonPanel.minimumRows {
+                LessonPanel.render(area, status: lesson)
+            } else {
+                LessonPanel.renderLine(area, status: lesson)
+            }
+        }
+        // Side by side, a notice gets a line only when the boxes keep one spare; stacked, when both sides keep theirs.
+        let noticeRows = min(notices.count, max(0, middle - lessonRows - sidesMinimum - (sideBySide ? 1 : 0)))
+        let bodyRows = middle - lessonRows - noticeRows
+        let body = Rect(row: 1 + lessonRows, col: 0, rows: bodyRows, cols: size.cols)
         if sideBySide {
             let (l, r) = body.splitLeft(body.cols / 2)
             boxedSide(canvas.sub(l), frame: frame, left: true)
@@ -38,7 +51,7 @@ public enum CompareView {
         }
         for (i, notice) in notices.prefix(noticeRows).enumerated() {
             let style: Style = notice.severity == .critical ? .critical : notice.severity == .warn ? .warn : .text
-            TextLine(" " + notice.message, style).render(canvas.line(1 + bodyRows + i))
+            TextLine(" " + notice.message, style).render(canvas.line(1 + lessonRows + bodyRows + i))
         }
         let verdict = CompareVerdict.line(frame, cols: size.cols - 1)
         TextLine([Span(" ")] + verdict.spans).render(canvas.line(size.rows - 2))
@@ -48,6 +61,14 @@ public enum CompareView {
                                entries: frame.state.helpPage == 1 ? figures(frame) : keys(frame),
                                figures: frame.state.helpPage == 1, glyphs: frame.glyphs)
         }
+    }
+
+    /// Rows for a lesson's panel with `spare` rows beside the sides' own:
+    /// the boxed panel as tall as it would like, or one line when a box does
+    /// not fit; at least that line, whatever the sides then lose.
+    static func panelRows(_ status: LessonStatus, spare: Int, cols: Int) -> Int {
+        if spare >= LessonPanel.minimumRows { return min(LessonPanel.desiredRows(status, cols: cols), spare) }
+        return 1
     }
 
     // MARK: header and footer
@@ -94,6 +115,10 @@ public enum CompareView {
         let hints: [(String, String)]
         if frame.state.helpVisible {
             hints = [("?", frame.state.helpPage == 0 ? "figures" : "keys"), ("any key", "closes the help"), ("q", "quit")]
+        } else if let lesson = frame.lesson {
+            // The lesson's keys first; space holds the lesson, not the arrivals.
+            hints = [("n", "next step"), ("p", "previous"), ("space", lesson.paused ? "resume lesson" : "pause lesson"),
+                     ("[ ]", "size"), ("{ }", "rate"), ("B", "burst"), ("?", "help")]
         } else {
             hints = [("[ ]", "size"), ("{ }", "rate"), ("w", "workload"),
                      ("space", frame.left.settings.paused ? "resume" : "pause"), ("+", "spawn"), ("B", "burst"),
@@ -243,18 +268,24 @@ public enum CompareView {
 
     static func keys(_ frame: CompareFrame) -> [(String, String)] {
         let g = frame.glyphs
-        return [
+        let lesson: [(String, String)] = frame.lesson == nil ? [("space", "pause / resume arrivals (both)")] : [
+            ("n", "lesson: next step (its setup restored on both sides)"),
+            ("p", "lesson: previous step (its setup restored, played again)"),
+            ("space", "lesson: pause / resume (the engines run on)"),
+        ]
+        let load: [(String, String)] = [
             ("[  ]", "job size: halve / double (both sides)"),
             ("{  }", "arrival rate: halve / double (both)"),
             ("w", "next workload (both)"),
-            ("space", "pause / resume arrivals (both)"),
+        ]
+        return (frame.lesson == nil ? load + lesson : lesson + load) + [
             ("B", "burst: 20 jobs at once (both)"),
             ("+", "spawn a worker (both)"),
             ("r", "reset statistics (both; job counts stay)"),
             ("m", "predicted wait against the arrival rate, instead of the lag graphs"),
             ("t", "next color theme"),
             ("z", "freeze the display (the engines run on)"),
-            ("b", "mode: fixed per side (--left, --right)"),
+            ("b", frame.lesson == nil ? "mode: fixed per side (--left, --right)" : "mode: fixed per side (the lesson's [compare])"),
             ("?", "this help; ? again: what each figure is"),
             ("q  ^C", "quit"),
         ].map { ($0.0, g == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
@@ -271,6 +302,8 @@ public enum CompareView {
             ("bottom line", "the two sides' request p99 (\(w)) and their ratio"),
             ("both on N cores", "the two engines share this machine's cores: each slows the other"),
             ("wait curve (m)", "M/G/c predicted mean wait by arrival rate, from measured service; \(frame.glyphs.up) is now"),
-        ]
+        ] + (frame.lesson == nil ? [] : [
+            ("lesson check", "left.FIGURE / right.FIGURE: that side's figure since the step settled (counts: since it started)"),
+        ])
     }
 }
