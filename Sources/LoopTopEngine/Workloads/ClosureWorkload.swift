@@ -34,9 +34,7 @@ public struct ClosureWorkload: Workload {
 
     /// The whole job at once, as its one step would run it.
     @inline(__always)
-    func runWhole(_ context: JobContext, units: Int) throws {
-        try body(context, units)
-    }
+    public var wholeJob: (@Sendable (JobContext, Int) throws -> Void)? { body }
 }
 
 final class ClosureRun: WorkloadRun {

@@ -24,10 +24,14 @@ public protocol Workload: Sendable {
     var unitQuantum: Int { get }
     /// Starts one job of `units` units. `seed` varies the input between jobs.
     func makeRun(units: Int, seed: UInt64) -> any WorkloadRun
+    /// A body the worker calls once for the whole job, with no run object
+    /// (a Swift closure's); nil for a workload that runs unit by unit.
+    var wholeJob: (@Sendable (JobContext, Int) throws -> Void)? { get }
 }
 
 extension Workload {
     public var parameters: String { "" }
+    public var wholeJob: (@Sendable (JobContext, Int) throws -> Void)? { nil }
     public var unitQuantum: Int { 1 }
 
     /// `units` rounded up to whole quanta (at least one).
