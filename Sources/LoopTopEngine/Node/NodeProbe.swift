@@ -135,9 +135,19 @@ public enum NodeProbe {
     gcCount = 0; gcMs = 0; gcMaxMs = 0;
   }
 
-  // The heartbeat: looptop pauses the loop for blame when these stop. Each
-  // beat that comes late says by how much, so a stall is measured here.
+  // The heartbeat: looptop pauses the loop for blame when these stop. A beat
+  // that comes late says how long the loop was stalled, measured here: the
+  // time since the beat before that the loop was not idle (waiting in poll,
+  // libuv's idle time, what eventLoopUtilization reads). Lateness alone is
+  // the stall minus up to one beat, as a block may start any time after a
+  // beat; the busy time is the block itself, which is what the app sees with
+  // performance.now() around it. It is held between the lateness and the
+  // lateness plus a beat, its bounds (an app busy all along is charged the
+  // whole span, as lateness would).
+  const timing = performance.nodeTiming;
+  const idleNow = () => { const idle = timing.idleTime; return typeof idle === 'number' ? idle : 0; };
   let last = performance.now();
+  let lastIdle = idleNow();
   let nextFigures = last + intervalMs;
   // Once, when a beat finds the loop mostly idle, say so: looptop enables the
   // app's debugger then (it takes the main thread for a moment), not at start
@@ -147,14 +157,17 @@ public enum NodeProbe {
   const beat = setInterval(() => {
     const now = performance.now();
     const late = now - last - heartbeatMs;
+    const idle = idleNow();
+    const busy = now - last - (idle - lastIdle);
     last = now;
+    lastIdle = idle;
     if (!idleSaid) {
       const current = performance.eventLoopUtilization();
-      const busy = performance.eventLoopUtilization(current, eluBeat).utilization;
+      const share = performance.eventLoopUtilization(current, eluBeat).utilization;
       eluBeat = current;
-      if (busy < 0.5 && late < reportLateMs) { idleSaid = true; send({ t: 'idle' }); }
+      if (share < 0.5 && late < reportLateMs) { idleSaid = true; send({ t: 'idle' }); }
     }
-    if (late >= reportLateMs) send({ t: 'hb', late_ms: late });
+    if (late >= reportLateMs) send({ t: 'hb', late_ms: Math.min(late + heartbeatMs, Math.max(late, busy)) });
     else if (open && socket.writableLength <= maxQueued) socket.write('{"t":"hb"}\n');
     if (now >= nextFigures) { nextFigures = now + intervalMs; figures(); }
   }, heartbeatMs);
