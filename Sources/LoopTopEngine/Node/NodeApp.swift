@@ -189,6 +189,9 @@ public final class NodeApp: Sendable {
         thread.withLock { $0 = reader }
     }
 
+    /// When looptop started watching (monotonic ns): uptimes count from here.
+    public var startNanos: UInt64 { model.withLock { $0.start } }
+
     /// A pure read of what is known now.
     public func snapshot() -> NodeSnapshot {
         let now = monotonicNow()
@@ -197,6 +200,9 @@ public final class NodeApp: Sendable {
 
     /// The probe's interval reports since the last call (headless lines).
     public func takeReports() -> [NodeReport] { model.withLock { $0.takeReports() } }
+
+    /// The reports after the first `seen` of all, and how many there are (a recording's own cursor).
+    public func reports(after seen: Int) -> (reports: [NodeReport], total: Int) { model.withLock { $0.reports(after: seen) } }
 
     /// Every stall so far (the summary line).
     public func allStalls() -> [NodeSnapshot.Stall] { model.withLock { $0.allStalls.map { $0 } } }
