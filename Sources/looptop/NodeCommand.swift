@@ -35,7 +35,9 @@ struct NodeCommand: ParsableCommand {
               worker_list[].elu    worker.performance.eventLoopUtilization() of each Worker (0..1)
               heap_used_mb, gc     v8 heap used; GC pauses (PerformanceObserver 'gc'): count, total, longest
               stalls               the loop did not turn for at least --blame-ms: the probe's heartbeat
-                                   (every 10 ms) came late by `ms`. While it was late looptop paused the app
+                                   (every 20 ms) came late; `ms` is how long the loop was busy since the beat
+                                   before (libuv idle time), the block as the app would time it. While it was
+                                   late (most of --blame-ms without a beat) looptop paused the app
                                    once through the inspector (Debugger.pause), read the JavaScript call
                                    frames (innermost first, lines 1-based) and resumed it. The debugger is
                                    enabled (about 30 ms of the app's CPU, once) when the probe first sees

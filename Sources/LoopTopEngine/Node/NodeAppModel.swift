@@ -23,7 +23,7 @@ public struct NodeAppModel: Sendable {
     public var blameReady = false
     /// looptop is connecting to the inspector (once, at start).
     public var blameConnecting = false
-    public private(set) var heartbeatMs: Double = 10
+    public private(set) var heartbeatMs: Double = 20
     /// The probe saw the app's loop mostly idle (once): a good moment to enable its debugger.
     public private(set) var idleSeen = false
     /// looptop is enabling the app's debugger now (its main thread is busy with it): no pause.
@@ -225,11 +225,17 @@ public struct NodeAppModel: Sendable {
         if recentReports.count > Self.maxRecentReports { recentReports.removeFirst(recentReports.count - Self.maxRecentReports) }
     }
 
+    /// The silence after a beat (ms) at which looptop pauses the app: the
+    /// loop is then late by at least half the threshold (a beat is due every
+    /// `heartbeatMs`), and a stall as long as the threshold is still on when
+    /// the pause lands (5 ms left for it; its median is about 2 ms here).
+    var pauseAfterMs: Double { max(heartbeatMs + thresholdMs / 2, thresholdMs - 5) }
+
     /// Asks whether to pause the app now for blame; if so, marks the pause
     /// sent and returns the generation to hand back with its reading.
     public mutating func pauseDue(at now: UInt64) -> UInt64? {
         guard blame, blameReady, connected, ending == nil, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
-        guard Double(now &- lastBeat) / 1e6 >= heartbeatMs + thresholdMs * 0.75 else { return nil }
+        guard Double(now &- lastBeat) / 1e6 >= pauseAfterMs else { return nil }
         pauseSent = true
         return generation
     }
@@ -237,7 +243,7 @@ public struct NodeAppModel: Sendable {
     /// When the next pause could be due (monotonic ns), for the reader's poll timeout.
     public func nextPauseCheck() -> UInt64? {
         guard blame, blameReady, connected, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
-        return lastBeat + UInt64((heartbeatMs + thresholdMs * 0.75) * 1e6)
+        return lastBeat + UInt64(pauseAfterMs * 1e6)
     }
 
     public mutating func paused(_ reading: PauseReading, generation: UInt64) {

@@ -123,7 +123,7 @@ enum HeaderView {
         let left: [Span] = [Span(" looptop ", .title), Span(" "), Span(" NODE ", Style(.title, [.bold, .reverse]))] + marks + [
             Span(" "), Span(s.source.title.hasPrefix("node ") ? String(s.source.title.dropFirst(5)) : s.source.title, .text),
             Span("  pid ", .dim), Span(s.source.pid.map { String($0) } ?? "?", .text),
-            Span("  ", .dim), Span(s.node?.nodeVersion ?? s.source.version ?? "node ?", .text),
+            Span("  ", .dim), Span(s.node?.nodeVersion ?? (s.source.kind == .node ? s.source.version : nil) ?? "node ?", .text),
             Span("  workers ", .dim), Span("\(s.liveWorkers)", .text),
             Span(" (\(s.cores) core\(s.cores == 1 ? "" : "s"))", .dim),
         ]
