@@ -78,7 +78,7 @@ enum FuzzTarget {
 
 extension FuzzTarget {
     /// A recording (`looptop replay FILE`): parsed, then replayed headless as
-    /// the command would (engine and process recordings), and shown as a
+    /// the command would (engine, process and node recordings), and shown as a
     /// replay source's frames: any of those steps must refuse in one line or
     /// play, never trap.
     static func replay(_ data: Data) {
@@ -94,11 +94,7 @@ extension FuzzTarget {
         } catch {
             fatalError("the recording reader threw something other than a RecordingError: \(error)")
         }
-        if recording.header.source.kind == .process {
-            ProcessReplay(interval: 0.5).run(recording) { _ in }
-        } else {
-            HeadlessReplay(interval: 0.5).run(recording) { _ in }
-        }
+        recording.replayHeadless(interval: 0.5) { _ in }
         let source = ReplaySource(recording: recording)
         for move in [PlaybackMove.toEnd, .step(-1), .jump(-10), .toStart] {
             source.seek(move)

@@ -55,8 +55,8 @@ final class NodeSeries {
         blameReady = r.makeGauge(descriptor: looptopName("node_blame_ready", help:
             "1 once looptop can name the JavaScript blocking the loop (the inspector is connected)."))
         let statesName = looptopName("node_workers", help:
-            "The app's Worker threads by state (starting, online, terminating, exited, failed), as process.on('worker') and their exit events tell.")
-        workerStates = ["starting", "online", "terminating", "exited", "failed"].map { ($0, r.makeGauge(descriptor: statesName, labels: [("state", $0)])) }
+            "The app's Worker threads by state (starting, online, terminating, exited, error), as process.on('worker') and their exit and error events tell.")
+        workerStates = NodeSnapshot.Worker.State.allCases.map(\.word).map { ($0, r.makeGauge(descriptor: statesName, labels: [("state", $0)])) }
         dropped = r.makeGauge(descriptor: looptopName("node_worker_series_dropped", help:
             "Live Worker threads left out of the per-worker series because of the cap of \(cap) (lowest thread ids are kept)."))
     }
@@ -91,7 +91,7 @@ final class NodeSeries {
         connected.show(n.connected)
         blameReady.show(n.blameReady)
         for (state, gauge) in workerStates {
-            gauge.show(n.workers.count { $0.state.rawValue == state })
+            gauge.show(n.workers.count { $0.stateWord == state })
         }
         let live = n.workers.filter(\.isLive).sorted { $0.id < $1.id }
         let shown = live.prefix(cap)

@@ -35,7 +35,9 @@ struct NodeCommand: ParsableCommand {
               worker_list[].elu    worker.performance.eventLoopUtilization() of each Worker (0..1)
               heap_used_mb, gc     v8 heap used; GC pauses (PerformanceObserver 'gc'): count, total, longest
               stalls               the loop did not turn for at least --blame-ms: the probe's heartbeat
-                                   (every 10 ms) came late by `ms`. While it was late looptop paused the app
+                                   (every 20 ms) came late; `ms` is how long the loop was busy since the beat
+                                   before (libuv idle time), the block as the app would time it. While it was
+                                   late (most of --blame-ms without a beat) looptop paused the app
                                    once through the inspector (Debugger.pause), read the JavaScript call
                                    frames (innermost first, lines 1-based) and resumed it. The debugger is
                                    enabled (about 30 ms of the app's CPU, once) when the probe first sees
@@ -56,9 +58,17 @@ struct NodeCommand: ParsableCommand {
               app at --duration (SIGTERM, then SIGKILL after 3 s); 2 when node or SCRIPT is missing or
               the probe never connects.
 
+            RECORD
+              --record FILE writes the dashboard's frames of the app (10 a second, JSON Lines), each
+              carrying the probe's interval figures that arrived since the frame before, and a last
+              frame with how the app ended. `looptop replay FILE` plays it in this view (space, ← →,
+              [ ], < >; the header says REPLAY); `looptop replay --headless FILE` writes the lines
+              above again, with the live lines' figures.
+
             EXAMPLES
               looptop node --headless --duration 10 server.js --port 8080
               looptop node --headless --json run.jsonl -- app.js
+              looptop node --record app.jsonl app.js; looptop replay app.jsonl
               node --require ./probe.cjs app.js     (with LOOPTOP_SOCKET set, after --print-probe > probe.cjs)
             """))
 
@@ -94,6 +104,9 @@ struct NodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Dashboard: frames per second.", valueName: "n"))
     var fps: Double = 10
 
+    @Option(help: ArgumentHelp("Record the app's frames (10 a second, and every probe interval's figures) to this file; `looptop replay FILE` plays it back, headless or in this view.", valueName: "file"))
+    var record: String?
+
     @OptionGroup var theme: ThemeOption
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The script and its arguments.", valueName: "script"))
@@ -125,10 +138,17 @@ struct NodeCommand: ParsableCommand {
         options.thresholdMs = blameMs
         options.intervalSeconds = interval
         options.connectTimeoutSeconds = connectTimeout
-        // Before the app starts or the screen changes: a port in use is one line.
+        // Before the app starts or the screen changes: a port in use or a
+        // file that cannot be written is one line.
         let exporter = try metrics.start()
         defer { exporter?.server.stop() }
-        if !headless { return try runDashboard(options, box: exporter?.box) }
+        let recorder: Recorder?
+        do {
+            recorder = try record.map { try Recorder(path: $0) }
+        } catch let error as RecordingError {
+            throw FileError(message: error.message)
+        }
+        if !headless { return try runDashboard(options, box: exporter?.box, recorder: recorder) }
         if let exporter { writeToStderr("looptop: metrics at \(exporter.server.url)") }
         let sink = try LineSink.open(json: json)
         options.passThroughFD = 2
@@ -140,6 +160,9 @@ struct NodeCommand: ParsableCommand {
         } catch let error as NodeAppError {
             throw FileError(message: "node: \(error.description)")
         }
+        let recording = recorder.map { NodeRecording(recorder: $0, source: NodeSource(app: app)) }
+        recording?.start()
+        defer { finish(recording) }
         let signals = Signals()
         // The exporter's figures: a snapshot once a second, from the runner's own wake-ups.
         let box = exporter?.box
@@ -174,7 +197,14 @@ struct NodeCommand: ParsableCommand {
     /// The dashboard: the app's output goes to a panel (the terminal is the
     /// dashboard's), its stdin is /dev/null. q stops the app; when the app
     /// ends, so does looptop, with the app's exit code.
-    private func runDashboard(_ base: NodeApp.Options, box: SnapshotBox?) throws {
+    /// Writes the recording's last frame (the app has ended) and says if writing failed.
+    private func finish(_ recording: NodeRecording?) {
+        guard let recording else { return }
+        recording.finish()
+        if let failure = recording.recorder.failure { writeToStderr("looptop: \(failure)") }
+    }
+
+    private func runDashboard(_ base: NodeApp.Options, box: SnapshotBox?, recorder: Recorder?) throws {
         let chosenTheme = try theme.load()
         Dashboard.installFatalSignalRestore()
         if let problem = Dashboard.terminalProblem() {
@@ -191,6 +221,8 @@ struct NodeCommand: ParsableCommand {
             throw FileError(message: "node: \(error.description)")
         }
         let source = NodeSource(app: app)
+        let recording = recorder.map { NodeRecording(recorder: $0, source: source) }
+        recording?.start()
         var dashboard = DashboardOptions(framesPerSecond: fps)
         dashboard.theme = chosenTheme
         dashboard.quitWhenSourceEnds = true
@@ -198,6 +230,7 @@ struct NodeCommand: ParsableCommand {
         let code = Dashboard.run(source: source, options: dashboard)
         let endedByItself = app.hasEnded && !app.stoppedByLooptop
         source.stop()
+        finish(recording)
         let snapshot = app.snapshot()
         if endedByItself, let ending = snapshot.ending {
             if ending != .exited(code: 0) {

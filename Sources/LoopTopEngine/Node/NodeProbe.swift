@@ -22,7 +22,7 @@ public enum NodeProbe {
   const { performance, monitorEventLoopDelay, PerformanceObserver } = require('perf_hooks');
   const v8 = require('v8');
   const intervalMs = Math.max(10, Number(process.env.LOOPTOP_INTERVAL_MS) || 1000);
-  const heartbeatMs = Math.max(1, Number(process.env.LOOPTOP_HEARTBEAT_MS) || 10);
+  const heartbeatMs = Math.max(1, Number(process.env.LOOPTOP_HEARTBEAT_MS) || 20);
   // Beats later than this say by how much (a stall is at least twice it); the rest stay one short line.
   const reportLateMs = Math.max(1, (Number(process.env.LOOPTOP_STALL_MS) || 50) / 2);
   const blame = process.env.LOOPTOP_BLAME === '1';
@@ -135,9 +135,21 @@ public enum NodeProbe {
     gcCount = 0; gcMs = 0; gcMaxMs = 0;
   }
 
-  // The heartbeat: looptop pauses the loop for blame when these stop. Each
-  // beat that comes late says by how much, so a stall is measured here.
+  // The heartbeat: looptop pauses the loop for blame when these stop. A beat
+  // that comes late says how long the loop was stalled, measured here: the
+  // time since the beat before that the loop was not idle (waiting in poll,
+  // libuv's idle time, what eventLoopUtilization reads). Lateness alone is
+  // the stall minus up to one beat, as a block may start any time after a
+  // beat; the busy time is the block itself, which is what the app sees with
+  // performance.now() around it. It is held between the lateness and the
+  // lateness plus a beat, its bounds. An app busy all along (no idle time)
+  // would be charged the whole span: then the delay monitor's longest gap
+  // between its 1 ms ticks, when it lies within those bounds, is the block
+  // (plus up to one loop turn).
+  const timing = performance.nodeTiming;
+  const idleNow = () => { const idle = timing.idleTime; return typeof idle === 'number' ? idle : 0; };
   let last = performance.now();
+  let lastIdle = idleNow();
   let nextFigures = last + intervalMs;
   // Once, when a beat finds the loop mostly idle, say so: looptop enables the
   // app's debugger then (it takes the main thread for a moment), not at start
@@ -147,14 +159,22 @@ public enum NodeProbe {
   const beat = setInterval(() => {
     const now = performance.now();
     const late = now - last - heartbeatMs;
+    const idle = idleNow();
+    const busy = now - last - (idle - lastIdle);
     last = now;
+    lastIdle = idle;
     if (!idleSaid) {
       const current = performance.eventLoopUtilization();
-      const busy = performance.eventLoopUtilization(current, eluBeat).utilization;
+      const share = performance.eventLoopUtilization(current, eluBeat).utilization;
       eluBeat = current;
-      if (busy < 0.5 && late < reportLateMs) { idleSaid = true; send({ t: 'idle' }); }
+      if (share < 0.5 && late < reportLateMs) { idleSaid = true; send({ t: 'idle' }); }
     }
-    if (late >= reportLateMs) send({ t: 'hb', late_ms: late });
+    if (late >= reportLateMs) {
+      let stall = Math.min(late + heartbeatMs, Math.max(late, busy));
+      const gap = delay.max / 1e6;
+      if (gap >= late && gap < stall) stall = gap;
+      send({ t: 'hb', late_ms: stall });
+    }
     else if (open && socket.writableLength <= maxQueued) socket.write('{"t":"hb"}\n');
     if (now >= nextFigures) { nextFigures = now + intervalMs; figures(); }
   }, heartbeatMs);

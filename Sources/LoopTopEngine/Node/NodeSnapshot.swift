@@ -28,8 +28,11 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
     }
 
     public struct Worker: Codable, Sendable, Equatable {
-        public enum State: String, Codable, Sendable {
+        public enum State: String, Codable, Sendable, CaseIterable {
             case starting, online, terminating, exited, failed
+
+            /// The word users see (an error is `error`, as Node's event is named).
+            public var word: String { self == .failed ? "error" : rawValue }
         }
 
         /// The Worker's `threadId`.
@@ -41,12 +44,25 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         public var utilization: Double?
         public var isLive: Bool { state != .exited && state != .failed }
 
-        /// `online`, `exited 3`, `error: boom`, as headless lines and the table say it.
+        /// The state in the issue's words, one word: starting, online,
+        /// terminating, exited, error (the dashboard's STATE, the metrics' label).
+        public var stateWord: String { state.word }
+
+        /// `online`, `exited 3`, `error: boom`, as headless lines say it.
         public var stateText: String {
             switch state {
             case .failed: return "error: \(error ?? "?")"
             case .exited: return exitCode.map { "exited \($0)" } ?? "exited"
-            default: return state.rawValue
+            default: return state.word
+            }
+        }
+
+        /// How it ended, after the state word: `code 3`, the error's message; nil while live.
+        public var endText: String? {
+            switch state {
+            case .failed: return error ?? "?"
+            case .exited: return exitCode.map { "code \($0)" } ?? "exited"
+            default: return nil
             }
         }
     }
@@ -63,7 +79,8 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
 
         /// "loop blocked 812 ms in parseInvoice (billing.js:41) ← handleRequest (server.js:10)".
         public var sentence: String {
-            let ms = self.ms >= 10 ? String(Int(self.ms.rounded())) : String(format1(self.ms))
+            // A recording read back may hold any number: no conversion that can trap.
+            let ms = self.ms >= 10 ? (self.ms < 1e15 ? String(Int(self.ms.rounded())) : "\(self.ms)") : format1(self.ms)
             let shown = Self.shownFrames(frames)
             if shown.isEmpty { return "loop blocked \(ms) ms" + (note.map { " (\($0))" } ?? "") }
             return "loop blocked \(ms) ms in " + shown.map(\.label).joined(separator: " ← ")
@@ -103,7 +120,7 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         public var exitCode: Int32 {
             switch self {
             case .exited(let code): code
-            case .signaled(let signal): 128 + signal
+            case .signaled(let signal): 128 + min(127, max(0, signal))  // a recording may hold any number
             }
         }
 
@@ -149,6 +166,16 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
     public var droppedLines: UInt64
     /// A line that says what went wrong, when something did (the probe never connected, an uncaught error).
     public var problem: String?
+    /// Output lines and events since the app started (``log`` and ``events``
+    /// keep the newest): how a recording knows which are new. Optional, so a
+    /// snapshot written without them still reads (every kept one is then new).
+    public var logTotal: Int? = nil
+    public var eventsTotal: Int? = nil
+    /// The app ended because looptop stopped it (--duration, q, a signal).
+    public var stoppedByLooptop: Bool? = nil
+    /// In a recorded frame only: the probe's interval reports that arrived
+    /// since the frame before, each as its headless line said it.
+    public var reports: [NodeReport]? = nil
 }
 
 extension StackFrame {
@@ -160,6 +187,7 @@ extension StackFrame {
 }
 
 func format1(_ value: Double) -> String {
+    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
     let tenths = (value * 10).rounded()
     return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10)"
 }

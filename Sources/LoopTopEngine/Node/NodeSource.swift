@@ -41,8 +41,12 @@ public final class NodeSource: SnapshotSource {
     }
 
     public func snapshot(detailFor worker: Int?) -> Snapshot {
-        Self.snapshot(app.snapshot(), info: info, history: app.intervalHistory(), time: monotonicNow(),
-                      wall: Date().timeIntervalSince1970)
+        let s = app.snapshot()
+        // The frame's time is the snapshot's own (start + uptime), so each
+        // event's time, counted back from it, is the same in every frame:
+        // a recording or the rewind then keeps each event once.
+        return Self.snapshot(s, info: info, history: app.intervalHistory(), time: app.startNanos &+ Nanos.fromSeconds(s.uptime),
+                             wall: Date().timeIntervalSince1970)
     }
 
     @discardableResult
@@ -76,7 +80,7 @@ public final class NodeSource: SnapshotSource {
         out.cores = Engine.cores
         out.workers = s.workers.map { w in
             WorkerSnapshot(id: w.id, name: "thread \(w.id)", state: Self.state(w.state), busy: w.utilization ?? 0,
-                           endReason: w.isLive ? nil : w.stateText)
+                           endReason: w.endText)
         }
         out.liveWorkers = s.liveWorkers
         if let last = s.last {

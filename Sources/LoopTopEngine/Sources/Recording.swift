@@ -125,6 +125,23 @@ public final class Recorder: @unchecked Sendable {
         if let data = try? encoder.encode(header) { write(data) }
     }
 
+    /// Writes the header of a recording of a watched Node.js app (`looptop
+    /// node --record FILE`); then ``recordFrame(_:)`` writes each frame.
+    public func begin(node info: SourceInfo, framesPerSecond: Double) {
+        let header = RecordingHeader(source: info, startedUnix: Engine.wallSeconds(), cores: Engine.cores,
+                                     framesPerSecond: framesPerSecond, historyLength: Timeline.nodeHistoryValues)
+        if let data = try? encoder.encode(header) { write(data) }
+    }
+
+    /// Writes `snapshot` as the next frame now, whatever the frame rate
+    /// (the caller keeps the pace: a Node frame may carry reports that must
+    /// not be merged away).
+    public func recordFrame(_ snapshot: Snapshot) {
+        let started = selfCPUNanos()
+        defer { cpuNanos &+= selfCPUNanos() &- started }
+        writeFrame(snapshot)
+    }
+
     /// Records one reading of a process (from ``ProcessThreads/observeReadings(_:)``,
     /// one at a time).
     public func record(_ snapshot: Snapshot) { take(snapshot, nil) }

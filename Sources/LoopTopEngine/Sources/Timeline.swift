@@ -77,8 +77,33 @@ public struct Timeline: Sendable {
         }
         c.interval = IntervalFigures()
         c.total = IntervalFigures()
+        if let node = s.node { compactNode(&c, node, previous: previous?.node) }
         return c
     }
+
+    /// A Node app's frame cut down: its histories move once a probe
+    /// interval (not every frame), so they are kept only in the frame a new
+    /// interval arrived in; its output lines, events and stalls only the new
+    /// ones (counted by their totals: the same line printed twice is two lines).
+    static func compactNode(_ c: inout Snapshot, _ node: NodeSnapshot, previous: NodeSnapshot?) {
+        var n = node
+        if let previous, previous.last == node.last {
+            c.loop.lagHistory = []
+            c.loop.utilizationHistory = []
+        }
+        func new<T>(_ kept: [T], total: Int?, before: Int?) -> [T] {
+            guard let total, let before else { return kept }
+            let count = total >= before ? total - before : kept.count  // a total that went back: a new app
+            return Array(kept.suffix(min(kept.count, count)))
+        }
+        n.log = new(node.log, total: node.logTotal, before: previous?.logTotal)
+        n.events = new(node.events, total: node.eventsTotal, before: previous?.eventsTotal)
+        n.stalls = new(node.stalls, total: node.stallsTotal, before: previous?.stallsTotal)
+        c.node = n
+    }
+
+    /// Values a Node frame's rebuilt lag and utilization histories hold (one a probe interval).
+    static let nodeHistoryValues = 120
 
     /// Frame `index` (0 is the oldest kept) whole: histories and log read
     /// back from the frames before it, as far as the last statistics reset.
@@ -102,7 +127,10 @@ public struct Timeline: Sendable {
                     if let v = w.activity.last, activity[w.id, default: []].count < historyLength { activity[w.id, default: []].append(v) }
                 }
                 // The histories start again at a reset, and are never longer than their length.
-                if entries[i].delta?.reset == true || index - i + 1 >= historyLength { historyDone = true }
+                // A Node frame's move once an interval: counted in values, not frames.
+                if entries[i].delta?.reset == true || (s.node == nil ? index - i + 1 >= historyLength : lag.count >= Self.nodeHistoryValues) {
+                    historyDone = true
+                }
             }
             if logCount < logLength, !e.log.isEmpty {
                 log.append(e.log)
@@ -116,7 +144,28 @@ public struct Timeline: Sendable {
         for w in s.workers.indices { s.workers[w].activity = (activity[s.workers[w].id] ?? []).reversed() }
         let events = log.reversed().flatMap { $0 }
         s.log = Array(events.suffix(logLength))
+        if s.node != nil { s.node = node(at: index) }
         return s
+    }
+
+    /// Frame `index`'s Node figures whole: its output lines, events and
+    /// stalls read back from the frames before it, as many as a live frame keeps.
+    func node(at index: Int) -> NodeSnapshot? {
+        guard var n = entries[index].snapshot.node else { return nil }
+        var log: [[String]] = [], events: [[NodeSnapshot.Event]] = [], stalls: [[NodeSnapshot.Stall]] = []
+        var logCount = 0, eventCount = 0, stallCount = 0
+        var i = index
+        while i >= 0, logCount < NodeAppModel.maxLog || eventCount < NodeAppModel.maxEvents || stallCount < NodeAppModel.stallsShown {
+            guard let e = entries[i].snapshot.node else { break }
+            if logCount < NodeAppModel.maxLog, !e.log.isEmpty { log.append(e.log); logCount += e.log.count }
+            if eventCount < NodeAppModel.maxEvents, !e.events.isEmpty { events.append(e.events); eventCount += e.events.count }
+            if stallCount < NodeAppModel.stallsShown, !e.stalls.isEmpty { stalls.append(e.stalls); stallCount += e.stalls.count }
+            i -= 1
+        }
+        n.log = Array(log.reversed().flatMap { $0 }.suffix(NodeAppModel.maxLog))
+        n.events = Array(events.reversed().flatMap { $0 }.suffix(NodeAppModel.maxEvents))
+        n.stalls = Array(stalls.reversed().flatMap { $0 }.suffix(NodeAppModel.stallsShown))
+        return n
     }
 
     /// The index of the newest frame taken at or before engine time `time`.

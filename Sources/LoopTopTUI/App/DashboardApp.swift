@@ -149,8 +149,8 @@ final class DashboardApp: TerminalApp {
             case .character(" "): move = .togglePlay
             case .left: move = .step(-1)
             case .right: move = .step(1)
-            case .pageUp: move = .jump(-10)
-            case .pageDown: move = .jump(10)
+            case .pageUp, .character("["): move = .jump(-10)
+            case .pageDown, .character("]"): move = .jump(10)
             case .home: move = .toStart
             case .end: move = .toEnd
             case .character("<"), .character(","): move = .scaleSpeed(0.5)
@@ -245,7 +245,7 @@ final class DashboardApp: TerminalApp {
         let left = glyphs.left, right = glyphs.right
         if source is any SeekableSource {
             return [("space", "replay: pause / play"), ("\(left) \(right)", "one frame back / forward (pauses)"),
-                    ("PgUp PgDn", "10 s back / forward"), ("Home End", "first / last frame"),
+                    ("[ ] PgUp PgDn", "10 s back / forward"), ("Home End", "first / last frame"),
                     ("<  >", "halve / double the speed")]
         }
         return [("\(left) \(right)", "rewind: a frame back / forward (10 min kept; the engine runs on)"),

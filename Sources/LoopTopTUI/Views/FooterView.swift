@@ -25,7 +25,7 @@ enum FooterView {
         // Keys the source cannot take are not offered; a replay's and the rewind's own come first.
         hints = hints.filter { KeyMap.shows($0.0, for: frame.capabilities) }
         if frame.capabilities.contains(.seek), !frame.state.helpVisible {
-            hints = [("space", "play/pause"), ("\(g.left) \(g.right)", "frame"), ("PgUp PgDn", "10 s"), ("< >", "speed")] + hints
+            hints = [("space", "play/pause"), ("\(g.left) \(g.right)", "frame"), ("[ ]", "10 s"), ("< >", "speed")] + hints
         } else if frame.timeMark != nil, !frame.state.helpVisible {
             hints = [("\(g.left) \(g.right)", "frame"), ("End", "live")] + hints
         }

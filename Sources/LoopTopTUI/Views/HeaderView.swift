@@ -8,7 +8,7 @@ enum HeaderView {
     static func render(_ canvas: Canvas, frame: Frame) {
         guard canvas.rows > 0, canvas.cols > 0 else { return }
         let s = frame.snapshot
-        if s.source.kind == .node {
+        if s.node != nil {  // live or replayed
             renderNode(canvas, frame: frame)
             return
         }
@@ -123,7 +123,7 @@ enum HeaderView {
         let left: [Span] = [Span(" looptop ", .title), Span(" "), Span(" NODE ", Style(.title, [.bold, .reverse]))] + marks + [
             Span(" "), Span(s.source.title.hasPrefix("node ") ? String(s.source.title.dropFirst(5)) : s.source.title, .text),
             Span("  pid ", .dim), Span(s.source.pid.map { String($0) } ?? "?", .text),
-            Span("  ", .dim), Span(s.source.version ?? "node ?", .text),
+            Span("  ", .dim), Span(s.node?.nodeVersion ?? (s.source.kind == .node ? s.source.version : nil) ?? "node ?", .text),
             Span("  workers ", .dim), Span("\(s.liveWorkers)", .text),
             Span(" (\(s.cores) core\(s.cores == 1 ? "" : "s"))", .dim),
         ]
