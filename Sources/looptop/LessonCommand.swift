@@ -59,38 +59,13 @@ struct LessonCommandLine: ParsableCommand {
             throw ExitCode(2)
         }
         let chosenTheme = headless ? Theme.default : try theme.load()
-        if let pair = loaded.makeCompareSource(catalog: WorkloadCatalog.calibrated()) {
-            try play(loaded, compare: pair, theme: chosenTheme)
-            return
-        }
-        let engine = loaded.makeEngine(catalog: WorkloadCatalog.calibrated())
+        // A compare lesson plays on both engines (the split screen), any other on one.
+        let source = loaded.makeSource(catalog: WorkloadCatalog.calibrated())
         if headless {
             let signals = Signals()
             let sink = LineSink(fd: STDOUT_FILENO)
             // A reader that has gone (`| head`) ends the lesson like a signal does.
-            let ok = HeadlessLesson().run(loaded, engine: engine, write: sink.write, wait: { deadline in
-                sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
-            })
-            engine.stop()
-            if sink.readerGone { return }
-            if let failure = sink.failure { throw FileError(message: "stdout: cannot write: \(failure)") }
-            if !ok { throw ExitCode(1) }
-            return
-        }
-        var options = DashboardOptions(framesPerSecond: fps)
-        options.lesson = loaded
-        options.theme = chosenTheme
-        let code = Dashboard.run(engine: engine, options: options)
-        engine.stop()
-        if code != 0 { throw ExitCode(code) }
-    }
-
-    /// A compare lesson: headless on both engines, or the split screen with the lesson's panel.
-    private func play(_ loaded: Lesson, compare source: CompareSource, theme chosenTheme: Theme) throws {
-        if headless {
-            let signals = Signals()
-            let sink = LineSink(fd: STDOUT_FILENO)
-            let ok = HeadlessLesson().run(loaded, source: source, write: sink.write, wait: { deadline in
+            let ok = HeadlessLesson().run(loaded, on: source, write: sink.write, wait: { deadline in
                 sink.isOpen && signals.wait(untilMonotonic: deadline) == nil
             })
             source.stop()

@@ -51,7 +51,7 @@ import Testing
     @Test func histogramSummaryInMilliseconds() {
         var histogram = LatencyHistogram()
         for ms in 1...100 { histogram.record(nanos: UInt64(ms) * 1_000_000) }
-        let summary = histogram.summary
+        let summary = histogram.summarize()
         #expect(summary.count == 100)
         // Two significant digits: within 1 %.
         #expect(abs(summary.p50 - 50) <= 0.5)

@@ -5,6 +5,18 @@ public struct HeadlessLesson {
 
     public init() {}
 
+    /// Runs `lesson` on what ``Lesson/makeSource(catalog:)`` made for it:
+    /// both engines of a compare lesson, or its one engine.
+    @discardableResult
+    public func run(_ lesson: Lesson, on source: any SnapshotSource, write: (String) -> Void, wait: (UInt64) -> Bool) -> Bool {
+        if let pair = source as? CompareSource { return run(lesson, source: pair, write: write, wait: wait) }
+        guard let engine = source as? Engine else {
+            write("lesson \(lesson.name): \(source.info.title) cannot play lessons")
+            return false
+        }
+        return run(lesson, engine: engine, write: write, wait: wait)
+    }
+
     /// Runs `lesson` on `engine` (started here); `wait(deadline)` sleeps until
     /// a monotonic deadline and returns false to stop early. Returns true if
     /// every check held and the lesson ran to its end.

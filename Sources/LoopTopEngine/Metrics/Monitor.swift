@@ -181,18 +181,13 @@ struct LatencyHistogram {
     /// p50, p99 and max, kept until the next value.
     mutating func summarize() -> LatencySummary {
         if let cached { return cached }
-        let made = summary
-        cached = made
-        return made
-    }
-
-    var summary: LatencySummary {
-        guard histogram.totalCount > 0 else { return .empty }
-        return LatencySummary(
+        let made = histogram.totalCount == 0 ? LatencySummary.empty : LatencySummary(
             count: histogram.totalCount,
             p50: Double(histogram.valueAtPercentile(50)) / 1000,
             p99: Double(histogram.valueAtPercentile(99)) / 1000,
             max: Double(histogram.max) / 1000)
+        cached = made
+        return made
     }
 }
 
