@@ -11,6 +11,9 @@ struct NodeAppTests {
     /// A stall looptop itself caused (enabling the app's debugger, once).
     static func looptops(_ stall: [String: Any]) -> Bool { (stall["note"] as? String)?.contains("looptop enabled") == true }
 
+    // The apps block a second in: looptop enables their debugger when it
+    // first sees them idle, which under TSan on a loaded machine took 400 ms,
+    // and a block queued behind it would share its stall.
     @Test func aTimerCallbackBlockingInANamedFunctionIsBlamedWithFileAndLine() throws {
         let dir = try NodeFixture.directory(["timer.js": """
             function parseCsv(ms) {
@@ -18,8 +21,8 @@ struct NodeAppTests {
               while (Date.now() < end) {}
             }
             function handleRequest() { parseCsv(300); }
-            setTimeout(handleRequest, 300);
-            setTimeout(() => {}, 1200);
+            setTimeout(handleRequest, 1000);
+            setTimeout(() => {}, 1900);
 
             """])
         let run = try NodeFixture.run(dir + "/timer.js")
@@ -40,7 +43,7 @@ struct NodeAppTests {
               while (Date.now() < end) {}
             }
             async function load() {
-              await new Promise((resolve) => setTimeout(resolve, 300));
+              await new Promise((resolve) => setTimeout(resolve, 1000));
               crunchReport(300);
             }
             load();

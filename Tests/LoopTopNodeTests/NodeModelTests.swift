@@ -92,6 +92,21 @@ struct NodeModelTests {
         #expect(model.allStalls.last?.note == "it ended before the pause took effect", "later stalls are the app's")
     }
 
+    /// The enabling flag comes from the inspector client a poll late: still
+    /// set at the beat that ended the enabling's stall, it must not make the
+    /// app's next block looptop's too (seen under load: two stalls labelled
+    /// "once", the app's parseCsv without its blame).
+    @Test func onlyOneStallIsPutDownToEnablingTheDebugger() {
+        var model = connected()
+        model.receive(message(#"{"t":"hb"}"#), at: 100 * ms)
+        model.debuggerEnabling = true
+        model.receive(message(#"{"t":"hb","late_ms":400}"#), at: 500 * ms)
+        model.receive(message(#"{"t":"hb","late_ms":350}"#), at: 860 * ms)
+        model.debuggerEnabling = false
+        let notes = model.allStalls.map(\.note)
+        #expect(notes == ["while looptop enabled the app's debugger (once)", "it ended before the pause took effect"])
+    }
+
     @Test func aShortHiccupIsNotAStall() {
         var model = connected()
         _ = model.pauseDue(at: 60 * ms)

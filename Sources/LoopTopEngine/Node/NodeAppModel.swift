@@ -32,6 +32,13 @@ public struct NodeAppModel: Sendable {
     }
     /// The debugger was being enabled at some point since the last beat.
     private var enablingSinceBeat = false
+    /// A stall has been put down to the debugger's enabling already. It is
+    /// enabled once, so one stall at most is looptop's: `debuggerEnabling`
+    /// is read from the inspector client a poll late, and on a loaded machine
+    /// it was still true at the beat that ended the enabling's stall, so the
+    /// app's own block right after it was labelled looptop's too (and lost
+    /// its blame).
+    private var enablingStallSeen = false
     public private(set) var intervalMs: Double = 1000
     private var lastBeat: UInt64?
 
@@ -134,8 +141,9 @@ public struct NodeAppModel: Sendable {
                 if pauseLatenciesMs.count > 1000 { pauseLatenciesMs.removeFirst(500) }
             } else if !blame {
                 stall.note = "blame off"
-            } else if enablingSinceBeat {
+            } else if enablingSinceBeat && !enablingStallSeen {
                 stall.note = "while looptop enabled the app's debugger (once)"
+                enablingStallSeen = true
             } else if !blameReady && blameConnecting {
                 stall.note = "while looptop was connecting to the app's inspector"
             } else if !blameReady {
