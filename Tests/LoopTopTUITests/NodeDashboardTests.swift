@@ -75,7 +75,27 @@ struct NodeDashboardTests {
         let figures = render(frame, rows: 40, cols: 120).lines.joined(separator: "\n")
         #expect(figures.contains("monitorEventLoopDelay"), "\(figures)")
         #expect(figures.contains("ELU"), "\(figures)")
-        #expect(!figures.contains("CPU/WALL"), "\(figures)")
+        // A Worker's kernel figures are its thread's, not a job's.
+        #expect(figures.contains("/proc/PID/task/TID"), "\(figures)")
+        #expect(!figures.contains("had a job"), "\(figures)")
+    }
+
+    /// A Worker's OS thread: its tid (how to find it in `ps -L`, where Node
+    /// names every thread `node`) and the kernel's figures for it.
+    @Test func aWorkersThreadShowsItsTidAndKernelFigures() {
+        var node = Self.nodeSnapshot()
+        node.workers[0].tid = 4343
+        node.workers[0].utilization = 0.9
+        node.workers[0].sched = TaskRates(cpu: 0.45, runqueueWait: 0.12, voluntarySwitchesPerSecond: 9, involuntarySwitchesPerSecond: 240)
+        let info = SourceInfo(kind: .node, title: "node billing.js", pid: 4242, version: "v20.20.2")
+        let snapshot = NodeSource.snapshot(node, info: info, history: [], time: 10_000_000_000, wall: 0)
+        let screen = render(Frame(snapshot: snapshot, state: UIState()), rows: 30, cols: 120)
+        let text = screen.lines.joined(separator: "\n")
+        #expect(screen.lines.contains { $0.contains("TID") && $0.contains("CPU/WALL") && $0.contains("WAIT") }, "\(text)")
+        // CPU over ELU-busy time: 0.45 / 0.9.
+        #expect(screen.lines.contains { $0.range(of: #"\b1\s+4343\s+online\b.*90%\s+0\.50\s+12%"#, options: .regularExpression) != nil }, "\(text)")
+        // The other Worker (exited), with no tid told, shows none.
+        #expect(screen.lines.contains { $0.range(of: #"\b2\s+—\s+exited\b"#, options: .regularExpression) != nil }, "\(text)")
     }
 
     /// Issue 15: a Worker's state in the issue's words (online, exited with
@@ -90,9 +110,9 @@ struct NodeDashboardTests {
         let screen = render(Frame(snapshot: snapshot, state: UIState()), rows: 30, cols: 100)
         let text = screen.lines.joined(separator: "\n")
         let row1 = screen.lines.first { $0.contains("│ 1 ") || $0.contains(" 1  online") } ?? ""
-        #expect(screen.lines.contains { $0.range(of: #"\b1\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
-        #expect(screen.lines.contains { $0.range(of: #"\b2\s+exited\s.*code 3"#, options: .regularExpression) != nil }, "\(text)")
-        #expect(screen.lines.contains { $0.range(of: #"\b3\s+error\s.*ledger broke"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(screen.lines.contains { $0.range(of: #"\b1\s+(—|\d+)\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(screen.lines.contains { $0.range(of: #"\b2\s+(—|\d+)\s+exited\s.*code 3"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(screen.lines.contains { $0.range(of: #"\b3\s+(—|\d+)\s+error\s.*ledger broke"#, options: .regularExpression) != nil }, "\(text)")
         #expect(!text.contains("running"), "\(row1)\n\(text)")
         #expect(!text.contains("failed"), "\(text)")
     }
@@ -128,7 +148,7 @@ struct NodeDashboardTests {
         #expect(end.lines[0].contains("pid 4242"), "\(end.lines[0])")
         #expect(end.find("computeTotals (billing.js:5)") != nil, "\(text)")
         #expect(end.find("tick 1") != nil && end.find("tick 3") != nil, "the output is rebuilt from earlier frames: \(text)")
-        #expect(end.lines.contains { $0.range(of: #"\b1\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
+        #expect(end.lines.contains { $0.range(of: #"\b1\s+(—|\d+)\s+online\b"#, options: .regularExpression) != nil }, "\(text)")
         source.seek(.toStart)
         let start = render(Frame(snapshot: source.snapshot(detailFor: nil), state: UIState()), rows: 30, cols: 100)
         #expect(start.find("tick 2") != nil && start.find("tick 3") == nil, "\(start.lines.joined(separator: "\n"))")

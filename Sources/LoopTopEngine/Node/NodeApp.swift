@@ -186,7 +186,12 @@ public final class NodeApp: Sendable {
         // stdout and stderr share one pipe (their order kept); it is read as
         // stderr is, line by line, so Node's inspector lines can be dropped.
         io.withLock { $0.pid = pid; $0.stdout = -1; $0.stderr = output }
-        model.withLock { $0.note("started \(options.node) \(options.script) (pid \(pid))", at: monotonicNow()) }
+        let app = pid
+        model.withLock {
+            $0.note("started \(options.node) \(options.script) (pid \(pid))", at: monotonicNow())
+            // The kernel's figures for the app's threads: only the process looptop started.
+            $0.readThread = { tid in ProcTasks.read(pid: app, tid: tid ?? app) }
+        }
         let reader = OSThread.spawn(name: "looptop-node") { [self] in self.readLoop() }
         thread.withLock { $0 = reader }
     }

@@ -17,6 +17,12 @@ public struct NodeAppModel: Sendable {
     public var script: String
 
     public private(set) var pid: Int32?
+    /// Reads one of the app's threads from /proc (nil: the main thread; a
+    /// tid: a Worker's). Set by the app's reader; a model without it (a test,
+    /// a replay) shows no kernel figures.
+    public var readThread: (@Sendable (Int32?) -> TaskReading?)?
+    /// Each thread's reading at the last interval, for its rates.
+    private var threadReadings: [Int32: (reading: TaskReading, at: UInt64)] = [:]
     public private(set) var nodeVersion: String?
     public private(set) var connected = false
     public private(set) var inspectorURL: String?
@@ -112,6 +118,14 @@ public struct NodeAppModel: Sendable {
             if let error = message.error { note("blame off: the inspector did not open (\(error))", at: now) }
         case "worker":
             guard let id = message.id, let state = message.state else { return }
+            if state == "thread" {
+                // Only a Worker the probe announced, and a tid that is one of the app's threads.
+                guard var w = workers[id], let tid = message.tid, tid > 0, w.tid == nil else { return }
+                if let readThread, readThread(tid) == nil { return }
+                w.tid = tid
+                workers[id] = w
+                return
+            }
             worker(id: id, state: state, code: message.code, message: message.message, at: now)
         case "terminating":
             if let id = message.id, var w = workers[id], w.isLive {
@@ -191,6 +205,7 @@ public struct NodeAppModel: Sendable {
             w.exitCode = code
             if w.state != .failed { w.state = .exited }
             w.utilization = nil
+            w.sched = nil
             note("worker \(id) exited" + (code.map { " with code \($0)" } ?? ""), at: now)
         default:
             return
@@ -214,7 +229,8 @@ public struct NodeAppModel: Sendable {
             at: self.seconds(now), seconds: max(0, seconds),
             lag: .init(p50: Self.finite(m.p50), p99: Self.finite(m.p99), max: Self.finite(m.max)),
             utilization: Self.unit(m.elu), heapUsedBytes: Self.finite(m.heap, limit: 1e15),
-            gcCount: min(max(0, m.gc?.count ?? 0), 1_000_000), gcMs: Self.finite(m.gc?.ms), gcMaxMs: Self.finite(m.gc?.max_ms))
+            gcCount: min(max(0, m.gc?.count ?? 0), 1_000_000), gcMs: Self.finite(m.gc?.ms), gcMaxMs: Self.finite(m.gc?.max_ms),
+            mainThread: threadRates(nil, at: now))
         intervals.append(interval)
         gcCountTotal += interval.gcCount
         gcMsTotal += interval.gcMs
@@ -224,6 +240,14 @@ public struct NodeAppModel: Sendable {
             w.utilization = figure.elu.map { Self.unit($0) }
             workers[figure.id] = w
         }
+        for id in workerOrder {
+            guard var w = workers[id], let tid = w.tid else { continue }
+            w.sched = w.isLive ? threadRates(tid, at: now) : nil
+            workers[id] = w
+        }
+        // Threads that ended are not read again.
+        let known = Set(workerOrder.compactMap { workers[$0]?.isLive == true ? workers[$0]?.tid : nil })
+        threadReadings = threadReadings.filter { $0.key == 0 || known.contains($0.key) }
         let report = NodeReport(interval: interval, workers: workerList(), stalls: stallsSinceReport)
         pendingReports.append(report)
         stallsSinceReport.removeAll()
@@ -231,6 +255,17 @@ public struct NodeAppModel: Sendable {
         recentReports.append(report)
         reportsTotal += 1
         if recentReports.count > Self.maxRecentReports { recentReports.removeFirst(recentReports.count - Self.maxRecentReports) }
+    }
+
+    /// A thread's rates since its reading at the last interval (nil: the
+    /// main thread, kept under key 0); nil on the first reading, or when it
+    /// cannot be read (it ended, or there is no reader).
+    private mutating func threadRates(_ tid: Int32?, at now: UInt64) -> TaskRates? {
+        guard let readThread, let reading = readThread(tid) else { return nil }
+        let key = tid ?? 0
+        defer { threadReadings[key] = (reading, now) }
+        guard let last = threadReadings[key], now > last.at else { return nil }
+        return TaskRates(from: last.reading, to: reading, seconds: Double(now - last.at) / 1e9)
     }
 
     /// The silence after a beat (ms) at which looptop pauses the app: the

@@ -15,6 +15,25 @@ public struct NodeHeadlessLine: Encodable, Sendable {
         public var state: String
         /// Event-loop utilization over the interval (0…1), null once it has ended.
         public var elu: Double?
+        /// Its OS thread (`ps -L` LWP), as the probe inside it said; null without one.
+        public var tid: Int32?
+        /// /proc/PID/task/TID over the interval: CPU in cores and the share
+        /// of it runnable but waiting for a CPU; null until read twice, and once it has ended.
+        public var cpu: Double?
+        public var runqueue_wait: Double?
+
+        enum CodingKeys: String, CodingKey { case id, state, elu, tid, cpu, runqueue_wait }
+
+        // Unknown figures are written as null, so every line has every key.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(state, forKey: .state)
+            try c.encode(elu, forKey: .elu)
+            try c.encode(tid, forKey: .tid)
+            try c.encode(cpu, forKey: .cpu)
+            try c.encode(runqueue_wait, forKey: .runqueue_wait)
+        }
     }
 
     public struct Frame: Encodable, Sendable {
@@ -57,6 +76,9 @@ public struct NodeHeadlessLine: Encodable, Sendable {
     public var lag_ms: Lag
     public var lag_recent_max_ms: Double?
     public var loop_utilization: Double
+    /// The main thread as /proc/PID/task/PID counted it over the interval
+    /// (absent in the summary and where /proc could not be read).
+    public var loop_thread: HeadlessReport.LoopThread?
     public var heap_used_mb: Double?
     public var gc: GC?
     /// Live workers.
@@ -80,7 +102,10 @@ public struct NodeHeadlessLine: Encodable, Sendable {
     }
 
     static func workers(_ list: [NodeSnapshot.Worker]) -> [Worker] {
-        list.map { Worker(id: $0.id, state: $0.stateText, elu: $0.utilization.map { r($0) }) }
+        list.map {
+            Worker(id: $0.id, state: $0.stateText, elu: $0.utilization.map { r($0) }, tid: $0.tid,
+                   cpu: $0.sched.map { r($0.cpu, 10_000) }, runqueue_wait: $0.sched?.runqueueWait.map { r($0, 10_000) })
+        }
     }
 
     /// The line of one probe interval.
@@ -93,6 +118,12 @@ public struct NodeHeadlessLine: Encodable, Sendable {
         lag_ms = Lag(p50: Self.r(i.lag.p50), p99: Self.r(i.lag.p99), max: Self.r(i.lag.max))
         lag_recent_max_ms = Self.r(snapshot.lagRecentMaxMs)
         loop_utilization = Self.r(i.utilization, 10_000)
+        if let main = i.mainThread, let pid = snapshot.pid {
+            loop_thread = HeadlessReport.LoopThread(
+                tid: pid, cpu: Self.r(main.cpu, 10_000), runqueue_wait: main.runqueueWait.map { Self.r($0, 10_000) },
+                voluntary_switches_per_s: Self.r(main.voluntarySwitchesPerSecond, 10),
+                involuntary_switches_per_s: Self.r(main.involuntarySwitchesPerSecond, 10))
+        }
         heap_used_mb = Self.r(i.heapUsedBytes / 1_048_576, 10)
         gc = GC(count: i.gcCount, ms: Self.r(i.gcMs), max_ms: Self.r(i.gcMaxMs))
         workers = report.workers.filter(\.isLive).count

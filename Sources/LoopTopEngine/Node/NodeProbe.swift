@@ -16,8 +16,21 @@ public enum NodeProbe {
   const socketPath = process.env.LOOPTOP_SOCKET;
   let threads;
   try { threads = require('worker_threads'); } catch (_) { return; }
-  // --require runs in every Worker too; only the main thread reports.
-  if (!socketPath || !threads.isMainThread) return;
+  if (!socketPath) return;
+  // --require runs in every Worker too. There it only says which OS thread
+  // the Worker is (Node names every thread "node", so /proc alone cannot
+  // tell them apart) on a channel of this process, closed at once, and stops:
+  // the main thread reports.
+  const channelName = 'looptop-probe-' + process.pid;
+  if (!threads.isMainThread) {
+    try {
+      const tid = Number(require('fs').readlinkSync('/proc/thread-self').split('/').pop());
+      const channel = new threads.BroadcastChannel(channelName);
+      channel.postMessage({ id: threads.threadId, tid });
+      channel.close();
+    } catch (_) {}
+    return;
+  }
   const net = require('net');
   const { performance, monitorEventLoopDelay, PerformanceObserver } = require('perf_hooks');
   const v8 = require('v8');
@@ -78,6 +91,16 @@ public enum NodeProbe {
       return emit.apply(this, [event, ...args]);
     };
   });
+
+  // Each Worker's OS thread id, from the probe inside it (unref'd: it never keeps the app alive).
+  try {
+    const channel = new threads.BroadcastChannel(channelName);
+    channel.onmessage = (event) => {
+      const m = event.data;
+      if (m && Number.isInteger(m.id) && Number.isInteger(m.tid)) send({ t: 'worker', id: m.id, state: 'thread', tid: m.tid });
+    };
+    channel.unref();
+  } catch (_) {}
 
   // Commands from looptop, one JSON object a line, bounded.
   let pending = '';

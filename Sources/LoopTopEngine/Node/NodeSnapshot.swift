@@ -25,6 +25,10 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         public var gcCount: Int
         public var gcMs: Double
         public var gcMaxMs: Double
+        /// The main thread as the kernel counted it over the interval
+        /// (`/proc/PID/task/PID`, read by looptop, not told by the probe): CPU
+        /// in cores, run-queue wait, switches. nil in old recordings.
+        public var mainThread: TaskRates? = nil
     }
 
     public struct Worker: Codable, Sendable, Equatable {
@@ -42,6 +46,13 @@ public struct NodeSnapshot: Codable, Sendable, Equatable {
         public var error: String?
         /// The worker's event-loop utilization over the last interval (0…1).
         public var utilization: Double?
+        /// Its OS thread id, told by the probe running inside the Worker
+        /// (Node names every thread `node`, so /proc alone cannot tell which
+        /// is which); nil if the Worker runs without the probe (its own
+        /// `execArgv` or `env`).
+        public var tid: Int32? = nil
+        /// The thread as /proc/PID/task/TID counted it over the last interval.
+        public var sched: TaskRates? = nil
         public var isLive: Bool { state != .exited && state != .failed }
 
         /// The state in the words, one word: starting, online,

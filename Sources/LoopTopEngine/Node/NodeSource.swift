@@ -79,8 +79,13 @@ public final class NodeSource: SnapshotSource {
         out.uptimeSeconds = s.uptime
         out.cores = Engine.cores
         out.workers = s.workers.map { w in
-            WorkerSnapshot(id: w.id, name: "thread \(w.id)", state: Self.state(w.state), busy: w.utilization ?? 0,
-                           endReason: w.endText)
+            var row = WorkerSnapshot(id: w.id, name: "thread \(w.id)", tid: w.tid ?? 0, state: Self.state(w.state),
+                                     busy: w.utilization ?? 0, endReason: w.endText)
+            // CPU/WALL: the kernel's CPU time over the time Node says the
+            // Worker's loop was busy; WAIT and CSW/S from the same reading.
+            row.sched = w.sched
+            if let cpu = w.sched?.cpu, let busy = w.utilization, busy >= 0.01 { row.cpuPerWall = cpu / busy }
+            return row
         }
         out.liveWorkers = s.liveWorkers
         if let last = s.last {

@@ -31,6 +31,8 @@ public struct ProbeMessage: Decodable, Sendable, Equatable {
     public var code: Int?
     public var message: String?
     public var text: String?
+    // worker (state "thread")
+    public var tid: Int32?
     // hb
     public var late_ms: Double?
     // fig

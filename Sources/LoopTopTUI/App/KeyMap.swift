@@ -183,10 +183,12 @@ public struct KeyMap: Sendable {
             ("lag p50 p99 max", "the app's monitorEventLoopDelay (1 ms resolution), \(every)"),
             ("late >50 >100", "share of the last 60 s the loop was late by more than 50/100 ms, from its stalls"),
             ("busy (loop)", "performance.eventLoopUtilization() of the main thread, \(every)"),
+            ("cpu  wait (loop)", "the main thread's CPU and run-queue wait as the kernel counts them (/proc/PID/task/PID), \(every)"),
             ("heap  gc", "v8 heap used; GC pauses (count, total, longest), \(every)"),
-            ("stall", "the probe's 10 ms heartbeat came late by this much; blamed on the frames of one pause"),
+            ("stall", "the main loop ran this long without a turn (≥ --blame-ms, 50 by default), timed in the app between its 20 ms heartbeats; blamed on the frames of one pause"),
             ("Top blockers", "stalls charged to their innermost app frame: total, count, since start"),
-            ("ELU", "a Worker's event-loop utilization, \(every) (wall time busy, not CPU)"),
+            ("BUSY (ELU)", "a Worker's event-loop utilization, \(every) (wall time busy, not CPU)"),
+            ("CPU/WALL WAIT CSW/S", "a Worker's OS thread (its tid, from the probe inside it) as /proc/PID/task/TID counts it, \(every): CPU over BUSY time, run-queue wait, switches/s"),
         ]
         return entries.map { (figure: $0.0, meaning: glyphs == .unicode ? $0.1 : $0.1.replacingOccurrences("·", with: "-")) }
     }

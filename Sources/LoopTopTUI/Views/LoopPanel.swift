@@ -40,11 +40,17 @@ enum LoopPanel {
         ])
     }
 
-    /// "busy 28% (event-loop utilization)  heap 6.1 MB": no requests or hand-backs in a Node app.
+    /// "busy 28%  cpu 27%  wait 0%  heap 6.1 MB": busy is Node's event-loop
+    /// utilization, cpu and wait the kernel's count of the main thread over
+    /// the same interval (/proc/PID/task/PID); no requests or hand-backs in a Node app.
     static func nodeActivityLine(_ loop: LoopSnapshot, node: NodeSnapshot) -> FieldLine {
         var fields: [FieldLine.Field] = [
             .init("busy", Units.percent(loop.utilization), Meaning.utilization(loop.utilization)),
         ]
+        if let main = node.last?.mainThread {
+            fields.append(.init("cpu", short: "cpu", Units.percent(main.cpu)))
+            if let wait = main.runqueueWait { fields.append(.init("wait", short: "wait", Units.percent(wait), Meaning.runqueueWait(wait))) }
+        }
         if let last = node.last {
             fields.append(.init("heap", short: "heap", String(format: "%.1f MB", last.heapUsedBytes / 1_048_576)))
         }
