@@ -354,6 +354,8 @@ struct Monitor {
         return tracks.index(forKey: id)!
     }
     var log: Deque<EngineEvent> = []
+    /// Workers whose "spawned" line is in `log` (the "online" line merges into it).
+    var spawnedInLog = Set<Int>()
     var interval: ScopeFigures
     var total: ScopeFigures
     /// Since the previous step: what a recording stores of each frame.
@@ -486,15 +488,22 @@ struct Monitor {
     mutating func appendLog(_ event: EngineEvent) {
         // "worker 3 spawned" then "worker 3 online" are one story: the line
         // becomes "worker 3 online (ready in 0.21 ms)".
-        if event.kind == .workerReady, let id = event.workerID,
+        // Looked for only when the log still holds that worker's spawn line:
+        // 1,000 workers coming online scanned the whole log 1,000 times (perf).
+        if event.kind == .workerReady, let id = event.workerID, spawnedInLog.contains(id),
            let i = log.lastIndex(where: { $0.kind == .workerSpawned && $0.workerID == id }) {
+            spawnedInLog.remove(id)
             let ready = event.time > log[i].time ? event.time - log[i].time : 0
             log[i] = EngineEvent(time: event.time, kind: .workerReady, workerID: id,
                                  message: "worker \(id) online (spawned, ready in \(formatMs(ready)))")
             return
         }
         log.append(event)
-        if log.count > logLength { log.removeFirst(log.count - logLength) }
+        if event.kind == .workerSpawned, let id = event.workerID { spawnedInLog.insert(id) }
+        while log.count > logLength {
+            let gone = log.removeFirst()
+            if gone.kind == .workerSpawned, let id = gone.workerID { spawnedInLog.remove(id) }
+        }
     }
 
     /// Late shares over the recent window, counting a stall in progress
