@@ -350,7 +350,7 @@ public final class Engine: SnapshotSource {
         let now = clock.now()
         var r = EngineReadings(now: now)
         r.busy = loop.busyNanos(at: now)
-        let records = pool.state.withLock { s -> [WorkerRecord] in
+        var workers = pool.state.withLock { s -> [EngineReadings.Worker] in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
             r.counts = s.ledger
             r.depth = s.queue.count
@@ -371,32 +371,38 @@ public final class Engine: SnapshotSource {
             // would let a later in-place append race this read once the copy
             // is released (Swift's uniqueness check is not a synchronisation
             // ThreadSanitizer sees, and CI fails on its report).
-            return s.workers.map { $0.reading() }
+            // (The CPU clocks are filled in below, in place: a second array of
+            // the records cost a copy and its retains per worker per tick.)
+            return s.workers.map { EngineReadings.Worker(record: $0.reading(), cpu: 0) }
         }
-        r.workers = pool.withThreadsUnjoined {
+        pool.withThreadsUnjoined {
             cpuReads.withLock { cache in
-                if cache.count > 2 * records.count + 64 {  // workers pruned unseen
-                    let ids = Set(records.map(\.id))
+                if cache.count > 2 * workers.count + 64 {  // workers pruned unseen
+                    let ids = Set(workers.map(\.record.id))
                     cache = cache.filter { ids.contains($0.key) }
                 }
-                return records.map { record in
-                    guard record.state.isLive else {
-                        cache[record.id] = nil
-                        return EngineReadings.Worker(record: record, cpu: record.cpuNanosAtExit)
+                for i in workers.indices {
+                    let id = workers[i].record.id
+                    guard workers[i].record.state.isLive else {
+                        cache[id] = nil
+                        workers[i].cpu = workers[i].record.cpuNanosAtExit
+                        continue
                     }
                     // A thread's CPU clock costs a syscall: an idle worker that
                     // has run no job since its last read is read once a second.
-                    let jobs = record.jobsDone &+ record.jobsFailed
-                    if record.current == nil, let last = cache[record.id], last.jobs == jobs,
+                    let jobs = workers[i].record.jobsDone &+ workers[i].record.jobsFailed
+                    if workers[i].record.current == nil, let last = cache[id], last.jobs == jobs,
                        now &- last.at < 1_000_000_000 {
-                        return EngineReadings.Worker(record: record, cpu: last.cpu)
+                        workers[i].cpu = last.cpu
+                        continue
                     }
-                    let cpu = record.thread?.cpuNanos() ?? 0
-                    cache[record.id] = CPURead(jobs: jobs, cpu: cpu, at: now)
-                    return EngineReadings.Worker(record: record, cpu: cpu)
+                    let cpu = workers[i].record.thread?.cpuNanos() ?? 0
+                    cache[id] = CPURead(jobs: jobs, cpu: cpu, at: now)
+                    workers[i].cpu = cpu
                 }
             }
         }
+        r.workers = workers
         pool.reap()
         r.sched = watch.figures()
         r.loopTid = loop.tid.load(ordering: .relaxed)

@@ -140,20 +140,24 @@ extension Monitor {
         var live = 0
         var workers: [WorkerSnapshot] = []
         workers.reserveCapacity(r.workers.count)
-        for reading in r.workers {
-            let record = reading.record
+        for w in r.workers.indices {
+            let record = r.workers[w].record
             if record.state.isLive && !record.stopRequested { live += 1 }
             // Changed in place (see ``trackIndex(_:)``): a copy out of the
             // dictionary and back copies each worker's histories every frame.
             let i = trackIndex(record.id)
             let worker = Self.stepWorker(&tracks.values[i],
-                                   reading: reading, sched: record.tid != 0 ? r.sched[record.tid] : nil,
+                                   reading: r.workers[w], sched: record.tid != 0 ? r.sched[record.tid] : nil,
                                    now: now, window: window, historyLength: historyLength)
             workers.append(worker)
         }
-        let known = Set(r.workers.map(\.record.id))
-        // Removed after the walk over the keys, not during it.
-        for id in tracks.keys.filter({ !known.contains($0) }) { tracks[id] = nil }
+        // Every worker read has a track now: more tracks than workers means
+        // some were pruned (not worth a set of 1,000 ids every tick otherwise).
+        if tracks.count > r.workers.count {
+            let known = Set(r.workers.map(\.record.id))
+            // Removed after the walk over the keys, not during it.
+            for id in tracks.keys.filter({ !known.contains($0) }) { tracks[id] = nil }
+        }
         snap.workers = workers
         snap.liveWorkers = live
 
@@ -203,8 +207,8 @@ extension Monitor {
     func detail(for id: Int) -> (recentJobs: [JobRecord], bars: [HistogramBar])? {
         guard let track = tracks[id] else { return nil }
         var bars: [HistogramBar] = []
-        if track.run.totalCount > 0 {
-            for value in track.run.logarithmicBucketValues(valueUnitsInFirstBucket: 100, logBase: 2) {
+        if let run = track.run, run.totalCount > 0 {
+            for value in run.logarithmicBucketValues(valueUnitsInFirstBucket: 100, logBase: 2) {
                 // `count` is of the bucket's exact value; the bar holds all added since the last.
                 bars.append(HistogramBar(upToMs: Double(value.value) / 1000, count: UInt64(value.countAddedInThisIterationStep)))
             }
@@ -237,8 +241,8 @@ extension Monitor {
         if record.state.isLive, track.samples.count >= 2 {
             let prev = track.samples[track.samples.count - 2]
             let wall = Double(now &- prev.at)
-            Monitor.push(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
-                         into: &track.activity, limit: historyLength)
+            track.activity.append(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
+                                  keepingLast: historyLength)
         }
         track.runWindow.expire(now: now)
         var worker = WorkerSnapshot(
@@ -247,8 +251,9 @@ extension Monitor {
             jobsDone: record.jobsDone, jobsFailed: record.jobsFailed,
             busy: busyShare, cpuPerWall: cpuPerWall, cpuMs: Nanos.ms(cpu),
             startupMs: record.readyAt.map { Nanos.ms($0 &- record.spawnedAt) },
-            endReason: record.endReason, activity: track.activity.asArray,
-            run: track.runWindow.summary())
+            endReason: record.endReason, run: track.runWindow.summary())
+        // Shared with the track, not copied (see ``SampleHistory``).
+        worker.activity = track.activity
         if record.current != nil { worker.progress = record.flags.progress }
         if let figures = sched {
             // An ended thread has no recent rates: it no longer runs.

@@ -136,8 +136,9 @@ public struct WorkerSnapshot: Sendable, Equatable, Codable, Identifiable {
     public var startupMs: Double?
     /// Why it ended, once it has.
     public var endReason: String?
-    /// Recent busy share, one value per snapshot, oldest first.
-    public var activity: [Double]
+    /// Recent busy share, one value per snapshot, oldest first (copies
+    /// share one buffer: see ``SampleHistory``).
+    public var activity: SampleHistory
     /// Its last jobs, newest last (filled for the worker asked for in detail).
     public var recentJobs: [JobRecord]
     /// The thread as /proc/self/task/TID reads over the last ~1 s: CPU,
@@ -171,7 +172,7 @@ public struct WorkerSnapshot: Sendable, Equatable, Codable, Identifiable {
         self.cpuMs = cpuMs
         self.startupMs = startupMs
         self.endReason = endReason
-        self.activity = activity
+        self.activity = SampleHistory(activity)
         self.recentJobs = recentJobs
         self.runHistogram = runHistogram
         self.run = run

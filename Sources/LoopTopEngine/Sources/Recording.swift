@@ -13,6 +13,8 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     /// Always "looptop-recording": how a reader knows the file is one.
     public var format: String
     /// Version of the line format; a reader refuses versions it does not know.
+    /// 2: a frame's worker rows are written as what changed since the line
+    /// before (``RecordedRows``); 1: every row whole in every frame.
     public var version: Int
     public var looptop_version: String
     public var source: SourceInfo
@@ -26,7 +28,9 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     public var history_length: Int
 
     public static let formatName = "looptop-recording"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
+    /// Versions this looptop reads.
+    public static let readableVersions = 1...2
 
     public init(source: SourceInfo, startedUnix: Double, cores: Int, framesPerSecond: Double, historyLength: Int) {
         format = Self.formatName
@@ -161,7 +165,10 @@ public final class Recorder: @unchecked Sendable {
 
     private func writeFrame(_ snapshot: Snapshot) {
         timeline.append(snapshot, delta: pending)
-        guard let entry = timeline.entries.last, let bytes = try? LineEncoder.encode(entry) else { return }
+        guard let entry = timeline.entries.last else { return }
+        // Rows are written as what changed since the line before (version 2).
+        let before = timeline.count >= 2 ? timeline.entries[timeline.count - 2].snapshot.workers : nil
+        guard let bytes = try? LineEncoder.encode(RecordedLine(entry: entry, rowsBefore: before)) else { return }
         write(Data(bytes))
         pending = nil
         unwritten = nil

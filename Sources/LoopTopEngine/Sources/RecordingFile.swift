@@ -38,8 +38,9 @@ public struct RecordingFile: Sendable {
         guard let probe = try? decoder.decode(Probe.self, from: Data(first)), probe.format == RecordingHeader.formatName else {
             throw RecordingError(message: notOne)
         }
-        guard let version = probe.version, version == RecordingHeader.currentVersion else {
-            throw RecordingError(message: "\(path):1: recording format version \(probe.version.map(String.init) ?? "missing") is not one this looptop reads (it reads \(RecordingHeader.currentVersion))")
+        guard let version = probe.version, RecordingHeader.readableVersions.contains(version) else {
+            let known = RecordingHeader.readableVersions
+            throw RecordingError(message: "\(path):1: recording format version \(probe.version.map(String.init) ?? "missing") is not one this looptop reads (it reads \(known.lowerBound) to \(known.upperBound))")
         }
         let header: RecordingHeader
         do {
@@ -52,7 +53,8 @@ public struct RecordingFile: Sendable {
         for (i, line) in lines.enumerated().dropFirst() {
             let isLast = i == lines.count - 1
             do {
-                let entry = try decoder.decode(Timeline.Entry.self, from: Data(line))
+                let read = try decoder.decode(RecordedLineIn.self, from: Data(line))
+                let entry = try read.entry(rowsBefore: timeline.entries.last?.snapshot.workers ?? [])
                 if let previous = timeline.entries.last, entry.snapshot.time < previous.snapshot.time {
                     throw RecordingError(message: "time goes backwards")
                 }

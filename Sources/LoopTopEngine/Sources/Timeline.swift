@@ -64,10 +64,20 @@ public struct Timeline: Sendable {
         c.loop.lagHistory = s.loop.lagHistory.last.map { [$0] } ?? []
         c.loop.utilizationHistory = s.loop.utilizationHistory.last.map { [$0] } ?? []
         c.queue.depthHistory = s.queue.depthHistory.last.map { [$0] } ?? []
-        let before = Dictionary((previous?.workers ?? []).map { ($0.id, $0.activity) }, uniquingKeysWith: { a, _ in a })
+        let earlier = previous?.workers ?? []
+        // Rows mostly come in the same order frame after frame: look there first.
+        var before: [Int: SampleHistory]?
         for i in c.workers.indices {
             let activity = s.workers[i].activity
-            let moved = reset || before[s.workers[i].id].map { $0 != activity } ?? !activity.isEmpty
+            let id = s.workers[i].id
+            let old: SampleHistory?
+            if i < earlier.count, earlier[i].id == id {
+                old = earlier[i].activity
+            } else {
+                if before == nil { before = Dictionary(earlier.map { ($0.id, $0.activity) }, uniquingKeysWith: { a, _ in a }) }
+                old = before?[id]
+            }
+            let moved = reset || old.map { $0 != activity } ?? !activity.isEmpty
             c.workers[i].activity = moved ? (activity.last.map { [$0] } ?? []) : []
             c.workers[i].recentJobs = []
             c.workers[i].runHistogram = []
@@ -141,7 +151,7 @@ public struct Timeline: Sendable {
         s.loop.lagHistory = lag.reversed()
         s.loop.utilizationHistory = util.reversed()
         s.queue.depthHistory = depth.reversed()
-        for w in s.workers.indices { s.workers[w].activity = (activity[s.workers[w].id] ?? []).reversed() }
+        for w in s.workers.indices { s.workers[w].activity = SampleHistory((activity[s.workers[w].id] ?? []).reversed()) }
         let events = log.reversed().flatMap { $0 }
         s.log = Array(events.suffix(logLength))
         if s.node != nil { s.node = node(at: index) }

@@ -11,9 +11,15 @@ public enum TextWidth {
     }
 
     public static func width(of text: some StringProtocol) -> Int {
+        if isPrintableASCII(text) { return text.utf8.count }
         var total = 0
         for c in text { total += width(of: c) }
         return total
+    }
+
+    /// Only bytes 0x20…0x7E: one character and one cell each, nothing to sanitize.
+    static func isPrintableASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// `text` with control characters (newlines, escapes, tabs) made visible as "?".

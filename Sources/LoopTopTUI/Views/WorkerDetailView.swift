@@ -22,7 +22,7 @@ enum WorkerDetailView {
         if !short {
             let graphRow = info.line(info.rows - 1)
             TextLine("activity ", .dim).render(graphRow)
-            Sparkline(worker.activity, maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
+            Sparkline(Array(worker.activity), maxValue: 1, samplesPerCell: frame.samplesPerCell(width: max(1, graphRow.cols - 9)),
                       reduce: .mean, ink: Meaning.activityInk)
                 .render(graphRow.sub(Rect(row: 0, col: 9, rows: 1, cols: graphRow.cols - 9)))
         }

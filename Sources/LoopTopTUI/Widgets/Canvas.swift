@@ -23,6 +23,16 @@ public struct Canvas {
         guard row >= 0, row < rect.rows, col < rect.cols, !text.isEmpty else { return }
         var skip = max(0, -col)
         var room = rect.cols - max(0, col)
+        // Printable ASCII (most of a frame): a cell a byte, cut by bytes. The
+        // walk by Characters below cost a tenth of a 64-worker frame (perf).
+        if TextWidth.isPrintableASCII(text) {
+            let bytes = text.utf8
+            guard bytes.count > skip, room > 0 else { return }
+            let out = skip == 0 && bytes.count <= room ? text
+                : String(decoding: bytes.dropFirst(skip).prefix(room), as: UTF8.self)
+            screen.put(out, row: rect.row + row, col: rect.col + max(0, col), style: style)
+            return
+        }
         var out = ""
         for c in TextWidth.sanitized(text) {
             let w = TextWidth.width(of: c)
