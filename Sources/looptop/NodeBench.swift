@@ -42,26 +42,47 @@ enum NodeBench {
         """
 
     struct Cost {
+        /// With the probe, blame on (as `looptop node` runs) / plain node, per round.
         var ratios: [Double]
+        /// With the probe, `--no-blame` / plain node, in the same rounds: what
+        /// blame adds is the difference, measured side by side, not across runs.
+        var noBlameRatios: [Double]
         var withProbeCPUms: [Double]
+        var noBlameCPUms: [Double]
         var withoutProbeCPUms: [Double]
+        /// Blame-on runs in which looptop saw a stall (the machine descheduled
+        /// the app for the threshold): it paused the app, so it enabled the
+        /// debugger, which costs the app about 30-40 ms of main-thread CPU once.
+        var stalledRuns = 0
     }
 
     static func cpuCost(pairs: Int, units: Int) -> Cost? {
         guard let dir = try? writeApp("work.js", workApp) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var cost = Cost(ratios: [], withProbeCPUms: [], withoutProbeCPUms: [])
-        for pair in 0..<pairs {
-            // Interleaved, and the order swaps each pair, so drift in the machine's load touches both alike.
-            var with: Double?, without: Double?
-            for first in [pair % 2 == 0, pair % 2 != 0] {
-                if first { with = runWithProbe(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
-                else { without = runPlain(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
+        var cost = Cost(ratios: [], noBlameRatios: [], withProbeCPUms: [], noBlameCPUms: [], withoutProbeCPUms: [])
+        enum Arm: CaseIterable { case blame, noBlame, plain }
+        for round in 0..<pairs {
+            // Interleaved, and the order turns each round, so drift in the machine's load touches all three alike.
+            var with: Double?, noBlame: Double?, without: Double?
+            var stalled = false
+            let arms = Arm.allCases
+            for index in 0..<arms.count {
+                switch arms[(index + round) % arms.count] {
+                case .blame:
+                    with = runWithProbe(dir + "/work.js", arguments: ["\(units)"], onEnd: { stalled = !$0.allStalls().isEmpty }).flatMap(cpuMs)
+                case .noBlame:
+                    noBlame = runWithProbe(dir + "/work.js", arguments: ["\(units)"], blame: false).flatMap(cpuMs)
+                case .plain:
+                    without = runPlain(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs)
+                }
             }
-            guard let with, let without, without > 0 else { continue }
+            guard let with, let noBlame, let without, without > 0 else { continue }
             cost.withProbeCPUms.append(with)
+            cost.noBlameCPUms.append(noBlame)
             cost.withoutProbeCPUms.append(without)
             cost.ratios.append(with / without)
+            cost.noBlameRatios.append(noBlame / without)
+            if stalled { cost.stalledRuns += 1 }
         }
         return cost.ratios.isEmpty ? nil : cost
     }
