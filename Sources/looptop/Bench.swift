@@ -249,6 +249,8 @@ struct Bench: ParsableCommand {
                 figures["node.cpu_ms_noblame"] = Figure(cost.noBlameCPUms)
                 figures["node.cpu_ms_without"] = Figure(cost.withoutProbeCPUms)
                 figures["node.stalled_runs"] = Figure([Double(cost.stalledRuns)])
+                figures["node.work_ratio"] = Figure(cost.workRatios)
+                figures["node.startup_added_ms"] = Figure(cost.startupAddedMs)
                 log("node: \(cost.stalledRuns) of \(cost.ratios.count) blame-on runs saw a stall (the machine's load), so looptop paused the app and enabled its debugger there")
             }
             if let pause = NodeBench.pauseCost(stalls: quick ? 4 : 8) {
@@ -327,6 +329,8 @@ struct Bench: ParsableCommand {
         ("metrics.samples", "metrics: sample lines in the exposition", ""),
         ("node.cpu_ratio", "node app CPU time: with the probe / without (fixed work)", ""),
         ("node.cpu_ratio_noblame", "node app CPU time: probe with --no-blame / without", ""),
+        ("node.work_ratio", "node app CPU after its first line: with the probe / without", ""),
+        ("node.startup_added_ms", "node app CPU before its first line: added by the probe", "ms"),
         ("node.cpu_ms_with_probe", "node app CPU time with the probe (blame on)", "ms"),
         ("node.cpu_ms_noblame", "node app CPU time with the probe, --no-blame", "ms"),
         ("node.cpu_ms_without", "node app CPU time without it", "ms"),
@@ -407,7 +411,8 @@ struct Bench: ParsableCommand {
             "metrics_scrape": ["cpu_ms": m("metrics.scrape_cpu_ms"), "wall_ms": m("metrics.scrape_wall_ms"),
                                "publish_us": m("metrics.publish_us"), "bytes": m("metrics.bytes"), "samples": m("metrics.samples")],
             "node": ["cpu_ratio": m("node.cpu_ratio"), "cpu_ratio_noblame": m("node.cpu_ratio_noblame"),
-                     "stalled_runs": m("node.stalled_runs"), "pause_gap_ms": m("node.pause_gap_ms"),
+                     "stalled_runs": m("node.stalled_runs"), "work_ratio": m("node.work_ratio"),
+                     "startup_added_ms": m("node.startup_added_ms"), "pause_gap_ms": m("node.pause_gap_ms"),
                      "pause_gap_noblame_ms": m("node.pause_gap_noblame_ms"), "pause_latency_ms": m("node.pause_latency_ms")],
             "dashboard_cpu_share_1000": m("dashboard.cpu_share_1000"),
             "dashboard_frame_cpu_ms_1000": m("dashboard.frame_cpu_ms_1000"),
