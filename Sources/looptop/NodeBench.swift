@@ -5,8 +5,11 @@ import LoopTopNodeInspector
 /// What watching a Node app costs it (`looptop bench --only node`).
 enum NodeBench {
     /// Fixed CPU-bound work in 2 ms slices (so the loop never stalls), then
-    /// the process's own CPU time (`process.cpuUsage()`: every thread of node).
+    /// the process's own CPU time (`process.cpuUsage()`: every thread of node),
+    /// and what of it was spent before the app's first line (node's start and
+    /// the probe's, which --require runs first).
     static let workApp = """
+        const startCpu = process.cpuUsage();
         const { createHash } = require('crypto');
         let left = Number(process.argv[2] || 4000);
         let acc = 0;
@@ -18,7 +21,7 @@ enum NodeBench {
             acc += x; left--;
           }
           if (left > 0) setImmediate(slice);
-          else { const u = process.cpuUsage(); console.log(JSON.stringify({ cpu_us: u.user + u.system, acc })); }
+          else { const u = process.cpuUsage(); console.log(JSON.stringify({ cpu_us: u.user + u.system, start_us: startCpu.user + startCpu.system, acc })); }
         }
         slice();
 
@@ -42,26 +45,53 @@ enum NodeBench {
         """
 
     struct Cost {
+        /// With the probe, blame on (as `looptop node` runs) / plain node, per round.
         var ratios: [Double]
+        /// With the probe, `--no-blame` / plain node, in the same rounds: what
+        /// blame adds is the difference, measured side by side, not across runs.
+        var noBlameRatios: [Double]
         var withProbeCPUms: [Double]
+        var noBlameCPUms: [Double]
         var withoutProbeCPUms: [Double]
+        /// CPU after the app's first line, blame on / plain: the running cost alone.
+        var workRatios: [Double] = []
+        /// CPU before the app's first line, blame on minus plain (ms): the probe's start.
+        var startupAddedMs: [Double] = []
+        /// Blame-on runs in which looptop saw a stall (the machine descheduled
+        /// the app for the threshold): it paused the app, so it enabled the
+        /// debugger, which costs the app about 30-40 ms of main-thread CPU once.
+        var stalledRuns = 0
     }
 
     static func cpuCost(pairs: Int, units: Int) -> Cost? {
         guard let dir = try? writeApp("work.js", workApp) else { return nil }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var cost = Cost(ratios: [], withProbeCPUms: [], withoutProbeCPUms: [])
-        for pair in 0..<pairs {
-            // Interleaved, and the order swaps each pair, so drift in the machine's load touches both alike.
-            var with: Double?, without: Double?
-            for first in [pair % 2 == 0, pair % 2 != 0] {
-                if first { with = runWithProbe(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
-                else { without = runPlain(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs) }
+        var cost = Cost(ratios: [], noBlameRatios: [], withProbeCPUms: [], noBlameCPUms: [], withoutProbeCPUms: [])
+        enum Arm: CaseIterable { case blame, noBlame, plain }
+        for round in 0..<pairs {
+            // Interleaved, and the order turns each round, so drift in the machine's load touches all three alike.
+            var with: CPU?, noBlame: CPU?, without: CPU?
+            var stalled = false
+            let arms = Arm.allCases
+            for index in 0..<arms.count {
+                switch arms[(index + round) % arms.count] {
+                case .blame:
+                    with = runWithProbe(dir + "/work.js", arguments: ["\(units)"], onEnd: { stalled = !$0.allStalls().isEmpty }).flatMap(cpuMs)
+                case .noBlame:
+                    noBlame = runWithProbe(dir + "/work.js", arguments: ["\(units)"], blame: false).flatMap(cpuMs)
+                case .plain:
+                    without = runPlain(dir + "/work.js", arguments: ["\(units)"]).flatMap(cpuMs)
+                }
             }
-            guard let with, let without, without > 0 else { continue }
-            cost.withProbeCPUms.append(with)
-            cost.withoutProbeCPUms.append(without)
-            cost.ratios.append(with / without)
+            guard let with, let noBlame, let without, without.total > 0, without.total > without.start else { continue }
+            cost.withProbeCPUms.append(with.total)
+            cost.noBlameCPUms.append(noBlame.total)
+            cost.withoutProbeCPUms.append(without.total)
+            cost.ratios.append(with.total / without.total)
+            cost.noBlameRatios.append(noBlame.total / without.total)
+            cost.workRatios.append((with.total - with.start) / (without.total - without.start))
+            cost.startupAddedMs.append(with.start - without.start)
+            if stalled { cost.stalledRuns += 1 }
         }
         return cost.ratios.isEmpty ? nil : cost
     }
@@ -98,8 +128,16 @@ enum NodeBench {
         return dir
     }
 
-    private static func cpuMs(_ output: String) -> Double? {
-        json(output)?["cpu_us"].flatMap(number).map { $0 / 1000 }
+    /// The app's CPU time in all and before its first line (ms).
+    struct CPU {
+        var total: Double
+        var start: Double
+    }
+
+    private static func cpuMs(_ output: String) -> CPU? {
+        guard let object = json(output), let total = object["cpu_us"].flatMap(number),
+              let start = object["start_us"].flatMap(number) else { return nil }
+        return CPU(total: total / 1000, start: start / 1000)
     }
 
     private static func gaps(_ output: String) -> [Double]? {
