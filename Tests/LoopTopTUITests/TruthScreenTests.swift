@@ -1,6 +1,6 @@
 import Testing
 @testable import LoopTopEngine
-import LoopTopTUI
+@testable import LoopTopTUI
 
 /// Issue 11's visible changes, on the memory screen: what the header, the
 /// event log, the workers table, the detail view and the help say.
@@ -38,6 +38,11 @@ struct TruthScreenTests {
         #expect(lines.map(\.message) == ["mode blocking ×3", "worker 5 spawned (and 2 like it)", "mode blocking"])
         #expect(lines.map(\.count) == [3, 3, 1])
         #expect(LogLine.fold([e(0, "12 jobs rejected: queue full")]).map(\.message) == ["12 jobs rejected: queue full"])
+        // Numbers with their separators become one mark; other text, non-ASCII too, stays; kinds stay apart.
+        #expect(LogLine.foldKey(e(0, "lag 1,024.5 ms — worker 3")) == LogLine.foldKey(e(0, "lag 7 ms — worker 12")))
+        #expect(LogLine.foldKey(e(0, "lag 1,024.5 ms — worker 3")) == "control:lag # ms — worker #")
+        #expect(LogLine.foldKey(e(0, "rate 40 jobs/s")) != LogLine.foldKey(e(0, "rate 40 jobs/s", .notice)))
+        #expect(LogLine.foldKey(e(0, "v1.2, ok")) == "control:v# ok")
     }
 
     /// The folder gives what folding gives, and folds again when the log

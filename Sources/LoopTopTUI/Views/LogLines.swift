@@ -41,20 +41,27 @@ public struct LogLine: Sendable, Equatable {
         return groups.sorted { $0.newest < $1.newest }.map { line(of: $0.events) }
     }
 
-    /// What an event says with its numbers taken out.
+    /// What an event says with its numbers (ASCII digits, with the `.` and
+    /// `,` inside them) taken out. Walked as UTF-8 bytes, not Characters:
+    /// every kept event is keyed each time the log is folded.
     static func foldKey(_ event: EngineEvent) -> String {
-        var key = event.kind.rawValue + ":"
+        var key = Array(event.kind.rawValue.utf8)
+        key.append(UInt8(ascii: ":"))
         var inNumber = false
-        for c in event.message {
-            if c.isNumber || (inNumber && (c == "." || c == ",")) {
-                if !inNumber { key.append("#") }
-                inNumber = true
-            } else {
-                inNumber = false
-                key.append(c)
+        var message = event.message
+        message.withUTF8 { bytes in
+            key.reserveCapacity(key.count + bytes.count)
+            for byte in bytes {
+                if (byte >= 0x30 && byte <= 0x39) || (inNumber && (byte == 0x2E || byte == 0x2C)) {
+                    if !inNumber { key.append(UInt8(ascii: "#")) }
+                    inNumber = true
+                } else {
+                    inNumber = false
+                    key.append(byte)
+                }
             }
         }
-        return key
+        return String(decoding: key, as: UTF8.self)
     }
 
     static func line(of events: [EngineEvent]) -> LogLine {
