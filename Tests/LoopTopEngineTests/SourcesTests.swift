@@ -245,7 +245,12 @@ struct SourcesTests {
         let keys = { (line: String) -> Set<String> in
             Set(((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]).keys)
         }
-        #expect(keys(replayed[0]) == keys(live[0]))
+        // `job_run_p50_ms` is left out until a job of the asked size has run,
+        // and the first such job can end either side of the first line's
+        // interval (under TSan the live line had none and the replayed line
+        // one): the other keys must match.
+        let optional: Set<String> = ["job_run_p50_ms"]
+        #expect(keys(replayed[0]).subtracting(optional) == keys(live[0]).subtracting(optional))
     }
 
     /// The recording's own encoder writes JSON that Foundation reads back as the same value.
