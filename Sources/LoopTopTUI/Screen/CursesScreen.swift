@@ -147,6 +147,22 @@ public final class CursesScreen: Screen {
         let size = self.size
         guard row >= 0, row < size.rows, col < size.cols else { return }
         setLook(palette.look(for: style))
+        // Printable ASCII (most of a frame): the bytes as they are, cut to
+        // the screen, with no walk by Characters.
+        if TextWidth.isPrintableASCII(text) {
+            let skip = max(0, -col)
+            let bytes = text.utf8
+            let room = size.cols - max(0, col)
+            guard bytes.count > skip, room > 0 else { return }
+            var line = Array(bytes.dropFirst(skip).prefix(room))
+            line.append(0)
+            line.withUnsafeBufferPointer { p in
+                p.withMemoryRebound(to: CChar.self) { chars in
+                    _ = mvwaddnstr(window, Int32(row), Int32(max(0, col)), chars.baseAddress, Int32(chars.count - 1))
+                }
+            }
+            return
+        }
         var c = col
         var run: [wchar_t] = []
         var runStart = col

@@ -15,7 +15,9 @@ public final class MemoryScreen: Screen {
     }
 
     public private(set) var size: Size
-    private var cells: [[Cell]]
+    /// Row after row, `size.cols` cells each: one buffer, so a put is one
+    /// access to it rather than one to a row's array per cell.
+    private var cells: [Cell]
     private let blank: Cell
     /// How many times ``present()`` was called.
     public private(set) var presentCount = 0
@@ -25,7 +27,7 @@ public final class MemoryScreen: Screen {
     public init(rows: Int, cols: Int, fill: Character = " ") {
         size = Size(rows: rows, cols: cols)
         blank = Cell(character: fill, style: .text)
-        cells = Array(repeating: Array(repeating: blank, count: size.cols), count: size.rows)
+        cells = Array(repeating: blank, count: size.rows * size.cols)
     }
 
     public convenience init(_ size: Size, fill: Character = " ") {
@@ -34,11 +36,26 @@ public final class MemoryScreen: Screen {
 
     public func resize(to newSize: Size) {
         size = newSize
-        cells = Array(repeating: Array(repeating: blank, count: size.cols), count: size.rows)
+        cells = Array(repeating: blank, count: size.rows * size.cols)
     }
 
     public func put(_ text: String, row: Int, col: Int, style: Style) {
         guard row >= 0, row < size.rows else { return }
+        // Printable ASCII (most of a frame): a cell a byte, no Characters
+        // to break out of the string (that walk was most of a frame's drawing).
+        if TextWidth.isPrintableASCII(text) {
+            let cols = size.cols
+            cells.withUnsafeMutableBufferPointer { all in
+                let line = UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols])
+                var c = col
+                for byte in text.utf8 {
+                    if c >= cols { break }
+                    if c >= 0 { Self.set(line, c, Cell(character: Self.ascii[Int(byte)], style: style)) }
+                    c += 1
+                }
+            }
+            return
+        }
         var c = col
         for character in TextWidth.sanitized(text) {
             let w = TextWidth.width(of: character)
@@ -56,21 +73,31 @@ public final class MemoryScreen: Screen {
         }
     }
 
+    /// Every ASCII byte as a Character, made once.
+    private static let ascii: [Character] = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+
     private func set(_ row: Int, _ col: Int, _ cell: Cell) {
+        let cols = size.cols
+        cells.withUnsafeMutableBufferPointer { all in
+            Self.set(UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols]), col, cell)
+        }
+    }
+
+    /// Sets cell `col` of one row.
+    private static func set(_ line: UnsafeMutableBufferPointer<Cell>, _ col: Int, _ cell: Cell) {
         // Overwriting half of a wide character blanks its other half.
-        if cells[row][col].isContinuation, col > 0, !cell.isContinuation {
-            cells[row][col - 1].character = " "
+        if line[col].isContinuation, col > 0, !cell.isContinuation {
+            line[col - 1].character = " "
         }
-        if col + 1 < size.cols, cells[row][col + 1].isContinuation, !cell.isContinuation {
-            cells[row][col + 1] = Cell(character: " ", style: cells[row][col + 1].style)
+        if col + 1 < line.count, line[col + 1].isContinuation, !cell.isContinuation {
+            line[col + 1] = Cell(character: " ", style: line[col + 1].style)
         }
-        cells[row][col] = cell
+        line[col] = cell
     }
 
     public func clear() {
-        for r in cells.indices {
-            for c in cells[r].indices { cells[r][c] = Cell(character: " ", style: .text) }
-        }
+        let empty = Cell(character: " ", style: .text)
+        for i in cells.indices { cells[i] = empty }
     }
 
     public func present() { presentCount += 1 }
@@ -78,7 +105,7 @@ public final class MemoryScreen: Screen {
     /// The cell at (`row`, `col`); nil outside the screen.
     public func cell(row: Int, col: Int) -> Cell? {
         guard row >= 0, row < size.rows, col >= 0, col < size.cols else { return nil }
-        return cells[row][col]
+        return cells[row * size.cols + col]
     }
 
     /// The style at (`row`, `col`); nil outside the screen.
@@ -86,7 +113,9 @@ public final class MemoryScreen: Screen {
 
     /// Each row as text, trailing blanks kept.
     public var rows: [String] {
-        cells.map { row in String(row.compactMap { $0.isContinuation ? nil : $0.character }) }
+        (0..<size.rows).map { r in
+            String(cells[r * size.cols ..< (r + 1) * size.cols].compactMap { $0.isContinuation ? nil : $0.character })
+        }
     }
 
     /// Each row as text without trailing blanks.
