@@ -343,6 +343,10 @@ public final class Engine: SnapshotSource {
         var at: UInt64
     }
     private let cpuReads = ConditionMutex<[Int: CPURead]>([:])
+    /// The threads' /proc figures as last copied, and their version: copied
+    /// again only when the reader thread has published new ones. (Held by
+    /// the ticking thread only, and replaced whole, never changed in place.)
+    private let schedCache = ConditionMutex<(version: UInt64, figures: [Int32: EngineReadings.SchedFigures])?>(nil)
 
     /// Everything one step needs, read without holding the pool's lock
     /// across a syscall: records are copied under it, CPU clocks read after.
@@ -350,9 +354,9 @@ public final class Engine: SnapshotSource {
         let now = clock.now()
         var r = EngineReadings(now: now)
         r.busy = loop.busyNanos(at: now)
+        var toRead: [(index: Int, thread: OSThread)] = []
         var workers = pool.state.withLock { s -> [EngineReadings.Worker] in
             WorkerPool.pruneEnded(&s, keep: 16, olderThan: 30_000_000_000, now: now)
-            r.counts = s.ledger
             r.depth = s.queue.count
             r.oldestQueued = s.queue.first?.submittedAt
             // What waits, by size; a look at the first 10,000 is enough to tell.
@@ -366,45 +370,73 @@ public final class Engine: SnapshotSource {
             r.loopDepth = Int(s.loop.queued)
             r.capacity = s.capacity
             r.autoRespawn = s.autoRespawn
-            // A copy in a buffer of its own (`map` makes one), with each
-            // worker's ledger figures read in: handing out the pool's buffer
-            // would let a later in-place append race this read once the copy
-            // is released (Swift's uniqueness check is not a synchronisation
-            // ThreadSanitizer sees, and CI fails on its report).
-            // (The CPU clocks are filled in below, in place: a second array of
-            // the records cost a copy and its retains per worker per tick.)
-            return s.workers.map { EngineReadings.Worker(record: $0.reading(), cpu: 0) }
+            // Plain values in an array of their own, with each worker's
+            // ledger figures read in: nothing handed out shares the pool's
+            // storage (a later in-place append would race this read once
+            // released: Swift's uniqueness check is not a synchronisation
+            // ThreadSanitizer sees, and CI fails on its report), and no
+            // reference is retained per worker per frame.
+            // The whole account (``PoolState/ledger``) is summed on the way,
+            // from the same reads of each worker's ledger.
+            var readings: [EngineReadings.Worker] = []
+            readings.reserveCapacity(s.workers.count)
+            var counts = s.counts + s.loop
+            for i in s.workers.indices {
+                let l = s.workers[i].ledger.withLock { l in (l.current, l.jobsDone, l.jobsFailed, l.busyNanos, l.counts) }
+                counts = counts + l.4
+                readings.append(EngineReadings.Worker(
+                    id: s.workers[i].id, name: s.workers[i].name, tid: s.workers[i].tid,
+                    state: s.workers[i].state, stopRequested: s.workers[i].stopRequested,
+                    current: l.0, progress: l.0 == nil ? nil : s.workers[i].flags.progress,
+                    jobsDone: l.1, jobsFailed: l.2, busyNanos: l.3,
+                    spawnedAt: s.workers[i].spawnedAt, readyAt: s.workers[i].readyAt,
+                    endedAt: s.workers[i].endedAt, endReason: s.workers[i].endReason,
+                    cpu: s.workers[i].cpuNanosAtExit))
+            }
+            r.counts = counts
+            // A thread's CPU clock costs a syscall: an idle worker that has
+            // run no job since its last read is read once a window (5 s; it
+            // only waits on its condition variable meanwhile). The
+            // threads to read are picked here and read after the lock.
+            cpuReads.withLock { cache in
+                if cache.count > 2 * readings.count + 64 {  // workers pruned unseen
+                    let ids = Set(readings.map(\.id))
+                    cache = cache.filter { ids.contains($0.key) }
+                }
+                for i in readings.indices {
+                    guard readings[i].state.isLive else {
+                        cache[readings[i].id] = nil
+                        continue  // `cpu` holds its CPU time at exit
+                    }
+                    let jobs = readings[i].jobsDone &+ readings[i].jobsFailed
+                    if readings[i].current == nil, let last = cache[readings[i].id], last.jobs == jobs,
+                       now &- last.at < 5_000_000_000 {
+                        readings[i].cpu = last.cpu
+                    } else if let thread = s.workers[i].thread {
+                        toRead.append((i, thread))
+                    }
+                }
+            }
+            return readings
         }
         pool.withThreadsUnjoined {
             cpuReads.withLock { cache in
-                if cache.count > 2 * workers.count + 64 {  // workers pruned unseen
-                    let ids = Set(workers.map(\.record.id))
-                    cache = cache.filter { ids.contains($0.key) }
-                }
-                for i in workers.indices {
-                    let id = workers[i].record.id
-                    guard workers[i].record.state.isLive else {
-                        cache[id] = nil
-                        workers[i].cpu = workers[i].record.cpuNanosAtExit
-                        continue
-                    }
-                    // A thread's CPU clock costs a syscall: an idle worker that
-                    // has run no job since its last read is read once a second.
-                    let jobs = workers[i].record.jobsDone &+ workers[i].record.jobsFailed
-                    if workers[i].record.current == nil, let last = cache[id], last.jobs == jobs,
-                       now &- last.at < 1_000_000_000 {
-                        workers[i].cpu = last.cpu
-                        continue
-                    }
-                    let cpu = workers[i].record.thread?.cpuNanos() ?? 0
-                    cache[id] = CPURead(jobs: jobs, cpu: cpu, at: now)
+                for (i, thread) in toRead {
+                    let cpu = thread.cpuNanos()
+                    let jobs = workers[i].jobsDone &+ workers[i].jobsFailed
+                    cache[workers[i].id] = CPURead(jobs: jobs, cpu: cpu, at: now)
                     workers[i].cpu = cpu
                 }
             }
         }
         r.workers = workers
         pool.reap()
-        r.sched = watch.figures()
+        (r.schedVersion, r.sched) = schedCache.withLock { cache in
+            if let fresh = watch.figures(newerThan: cache?.version) {
+                cache = (fresh.version, fresh.figures.mapValues(EngineReadings.SchedFigures.init))
+            }
+            return (cache?.version ?? 0, cache?.figures ?? [:])
+        }
         r.loopTid = loop.tid.load(ordering: .relaxed)
         r.probeDue = loop.probeDueAt.load(ordering: .acquiring)
         r.loopJob = loop.currentJob.withLock { $0 }

@@ -16,6 +16,13 @@ struct TimedWindow {
     /// only come at the end and leave at the start, so equal bounds mean
     /// equal samples, and an unchanged window is not sorted again.
     private var cached: (start: Int, end: Int, summary: LatencySummary)?
+    /// The values of samples `sortedFrom.start ..< sortedFrom.end`, ascending:
+    /// the next summary merges in what arrived and takes out what left, one
+    /// pass, instead of sorting the whole window again (a 1 ms lag probe puts
+    /// 5,000 samples in a 5 s window, and their sort every frame was a
+    /// sixteenth of a 1,000-worker frame; perf).
+    private var sorted: [UInt64] = []
+    private var sortedFrom: (start: Int, end: Int)?
 
     init(span: UInt64, limit: Int = 50_000) {
         self.span = span
@@ -46,6 +53,7 @@ struct TimedWindow {
     private mutating func compactIfWorthIt() {
         guard start > 1024, start * 2 > times.count else { return }
         cached = nil
+        sortedFrom = nil
         times.removeFirst(start)
         values.removeFirst(start)
         start = 0
@@ -53,6 +61,8 @@ struct TimedWindow {
 
     mutating func reset() {
         cached = nil
+        sortedFrom = nil
+        sorted.removeAll(keepingCapacity: true)
         times.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true)
         start = 0
@@ -103,14 +113,46 @@ struct TimedWindow {
     /// p50 / p99 / max of the window, exactly (the window is small).
     mutating func summary() -> LatencySummary {
         if let cached, cached.start == start, cached.end == times.count { return cached.summary }
+        updateSorted()
         let made = sortedSummary()
         cached = (start, times.count, made)
         return made
     }
 
+    /// Brings `sorted` to the samples in the window now.
+    private mutating func updateSorted() {
+        let end = times.count
+        guard let from = sortedFrom, from.start <= start, from.end <= end, from.end >= start else {
+            sorted = values[start..<end].sorted()
+            sortedFrom = (start, end)
+            return
+        }
+        let left = values[from.start..<start].sorted()
+        let arrived = values[from.end..<end].sorted()
+        if left.isEmpty && arrived.isEmpty { return }
+        // Many moved (a burst, a long gap between frames): sorting is as cheap.
+        if 4 * (left.count + arrived.count) > sorted.count {
+            sorted = values[start..<end].sorted()
+            sortedFrom = (start, end)
+            return
+        }
+        var merged: [UInt64] = []
+        merged.reserveCapacity(sorted.count - left.count + arrived.count)
+        var l = 0, a = 0
+        for v in sorted {
+            // `left` is part of `sorted`, both ascending: each leaving value
+            // is met in turn.
+            if l < left.count, left[l] == v { l += 1; continue }
+            while a < arrived.count, arrived[a] < v { merged.append(arrived[a]); a += 1 }
+            merged.append(v)
+        }
+        merged.append(contentsOf: arrived[a...])
+        sorted = merged
+        sortedFrom = (start, end)
+    }
+
     private func sortedSummary() -> LatencySummary {
         guard count > 0 else { return .empty }
-        let sorted = values[start...].sorted()
         func at(_ p: Double) -> Double {
             let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
             return Nanos.ms(sorted[Swift.min(Swift.max(rank, 0), sorted.count - 1)])
@@ -297,8 +339,66 @@ struct ScopeFigures {
 }
 
 /// What the monitor keeps of one worker between snapshots.
+/// A worker's (time, busy time, CPU time) at each step within the window,
+/// oldest first: arrays with a moving start, read at the frame rate for
+/// every worker (a Deque's generic `last` was a ninth of a 1,000-worker
+/// frame; perf).
+struct BusySamples {
+    typealias Sample = (at: UInt64, busy: UInt64, cpu: UInt64)
+    private var at: [UInt64] = []
+    private var busy: [UInt64] = []
+    private var cpu: [UInt64] = []
+    private var start = 0
+
+    var count: Int { at.count - start }
+    var first: Sample? { start < at.count ? (at[start], busy[start], cpu[start]) : nil }
+    var last: Sample? { start < at.count ? (at[at.count - 1], busy[at.count - 1], cpu[at.count - 1]) : nil }
+    var lastCPU: UInt64? { start < at.count ? cpu[cpu.count - 1] : nil }
+    /// The sample before the last (call with `count >= 2`).
+    var beforeLast: Sample { (at[at.count - 2], busy[at.count - 2], cpu[at.count - 2]) }
+
+    /// Appends a sample, then drops the oldest while more than two are
+    /// kept and the oldest is more than `window` before `now`.
+    mutating func append(at now: UInt64, busy b: UInt64, cpu c: UInt64, keepingWithin window: UInt64) {
+        at.append(now)
+        busy.append(b)
+        cpu.append(c)
+        while count > 2, now &- at[start] > window { start += 1 }
+        if start > 64, start * 2 > at.count {
+            at.removeFirst(start)
+            busy.removeFirst(start)
+            cpu.removeFirst(start)
+            start = 0
+        }
+    }
+
+    mutating func removeAll() {
+        at.removeAll()
+        busy.removeAll()
+        cpu.removeAll()
+        start = 0
+    }
+}
+
 struct WorkerTrack {
-    var samples: Deque<(at: UInt64, busy: UInt64, cpu: UInt64)> = []
+    /// An idle worker whose figures can only move with the clock: nothing
+    /// it did is in the window any more (no busy time in its samples, no
+    /// job in its run window), and its readings are these. Its row is then
+    /// moved on in place (its whole-run busy share, a zero on its
+    /// sparkline) without its samples or windows: with 1,000 workers most
+    /// are such, and stepping them all was most of a frame (perf).
+    struct Settled {
+        var key: EngineReadings.Worker.Key
+        var row: WorkerSnapshot
+        /// The /proc figures' version the row holds.
+        var schedVersion: UInt64
+        /// The sample the samples ended with.
+        var last: BusySamples.Sample
+        /// A job of its finished since (its readings may not show it yet).
+        var woken = false
+    }
+    var settled: Settled?
+    var samples = BusySamples()
     var activity = SampleHistory()
     var recentJobs: Deque<JobRecord> = []
     /// Made at the worker's first finished job: a histogram's buckets cost
@@ -323,6 +423,9 @@ struct Monitor {
     let historyLength: Int
     let logLength = 200
     let recentJobsLength = 24
+    /// Whether idle workers settle (``WorkerTrack/Settled``); off only to
+    /// test that settled rows are what full steps make.
+    var settlesIdleWorkers = true
 
     var lagWindow: TimedWindow
     var requestWindow: TimedWindow
@@ -398,6 +501,7 @@ struct Monitor {
         busySamples.removeAll()
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for i in tracks.values.indices {
+            tracks.values[i].settled = nil
             tracks.values[i].samples.removeAll()
             tracks.values[i].activity.removeAll()
             tracks.values[i].recentJobs.removeAll()
@@ -468,6 +572,8 @@ struct Monitor {
             }
             if let worker = job.workerID {
                 let i = trackIndex(worker)
+                // A job of its own in the window: its next step is a full one.
+                tracks.values[i].settled?.woken = true
                 tracks.values[i].recentJobs.append(job)
                 if tracks.values[i].recentJobs.count > recentJobsLength { tracks.values[i].recentJobs.removeFirst() }
                 if tracks.values[i].run == nil { tracks.values[i].run = WorkerTrack.runHistogram() }

@@ -5,11 +5,60 @@ import Histogram
 /// rings held. Gathered without holding any lock across a syscall; turned
 /// into a ``Snapshot`` by ``Monitor/step(_:closingInterval:)``.
 struct EngineReadings {
+    /// A thread's /proc rates, as a step reads them: plain values (the whole
+    /// ``ThreadFigures`` held its last raw reading and name, copied per
+    /// worker per frame).
+    struct SchedFigures: Equatable {
+        var recent: TaskRates?
+        var total: TaskRates?
+        init(_ figures: ThreadFigures) {
+            recent = figures.recent
+            total = figures.total
+        }
+    }
+
+    /// One worker as the step needs it: plain values, no references to the
+    /// pool's objects (copying a record retained five of them, per worker
+    /// per frame, and showed as a fifth of a 1,000-worker frame in perf).
     struct Worker {
-        var record: WorkerRecord
+        var id: Int
+        var name: String
+        var tid: Int32
+        var state: WorkerState
+        var stopRequested: Bool
+        var current: RunningJob?
+        /// The running job's progress, 0…1, when it reports one.
+        var progress: Double?
+        var jobsDone: UInt64
+        var jobsFailed: UInt64
+        var busyNanos: UInt64
+        var spawnedAt: UInt64
+        var readyAt: UInt64?
+        var endedAt: UInt64?
+        var endReason: String?
         /// Thread CPU time, ns (read after the pool's lock was released).
         var cpu: UInt64
+
+        /// What a settled worker's readings must stay (see ``WorkerTrack/Settled``).
+        struct Key: Equatable {
+            var state: WorkerState
+            var stopRequested: Bool
+            var tid: Int32
+            var jobsDone: UInt64
+            var jobsFailed: UInt64
+            var busyNanos: UInt64
+            var cpu: UInt64
+            var readyAt: UInt64?
+            var endedAt: UInt64?
+            var idle: Bool
+        }
+        var key: Key {
+            Key(state: state, stopRequested: stopRequested, tid: tid, jobsDone: jobsDone, jobsFailed: jobsFailed,
+                busyNanos: busyNanos, cpu: cpu, readyAt: readyAt, endedAt: endedAt, idle: current == nil)
+        }
     }
+    /// Moves on each time `sched` holds new figures.
+    var schedVersion: UInt64 = 0
 
     var now: UInt64
     /// Loop busy time since start, ns.
@@ -37,7 +86,7 @@ struct EngineReadings {
     var windowSeconds = 5.0
     var cores = 1
     /// looptop's own threads as /proc read them, by tid; the loop's tid.
-    var sched: [Int32: ThreadFigures] = [:]
+    var sched: [Int32: SchedFigures] = [:]
     var loopTid: Int32 = 0
     var source = SourceInfo(kind: .engine, title: "engine")
     /// Unix time of `now`, seconds.
@@ -140,21 +189,29 @@ extension Monitor {
         var live = 0
         var workers: [WorkerSnapshot] = []
         workers.reserveCapacity(r.workers.count)
-        for w in r.workers.indices {
-            let record = r.workers[w].record
-            if record.state.isLive && !record.stopRequested { live += 1 }
-            // Changed in place (see ``trackIndex(_:)``): a copy out of the
-            // dictionary and back copies each worker's histories every frame.
-            let i = trackIndex(record.id)
-            let worker = Self.stepWorker(&tracks.values[i],
-                                   reading: r.workers[w], sched: record.tid != 0 ? r.sched[record.tid] : nil,
-                                   now: now, window: window, historyLength: historyLength)
-            workers.append(worker)
+        r.workers.withUnsafeBufferPointer { readings in
+            for reading in readings {
+                if reading.state.isLive && !reading.stopRequested { live += 1 }
+                // Changed in place (see ``trackIndex(_:)``): a copy out of the
+                // dictionary and back copies each worker's histories every frame.
+                let i = trackIndex(reading.id)
+                if settlesIdleWorkers, let row = Self.stepSettled(&tracks.values[i], reading: reading, r: r, now: now,
+                                              historyLength: historyLength) {
+                    workers.append(row)
+                    continue
+                }
+                Self.unsettle(&tracks.values[i], now: now, previous: lastSnapshotAt, window: window)
+                let row = Self.stepWorker(&tracks.values[i],
+                                          reading: reading, sched: reading.tid != 0 ? r.sched[reading.tid] : nil,
+                                          now: now, window: window, historyLength: historyLength)
+                Self.settleIfQuiet(&tracks.values[i], row: row, reading: reading, schedVersion: r.schedVersion)
+                workers.append(row)
+            }
         }
         // Every worker read has a track now: more tracks than workers means
         // some were pruned (not worth a set of 1,000 ids every tick otherwise).
         if tracks.count > r.workers.count {
-            let known = Set(r.workers.map(\.record.id))
+            let known = Set(r.workers.map(\.id))
             // Removed after the walk over the keys, not during it.
             for id in tracks.keys.filter({ !known.contains($0) }) { tracks[id] = nil }
         }
@@ -216,21 +273,72 @@ extension Monitor {
         return (track.recentJobs.asArray, bars)
     }
 
+    /// Ends a worker's settled steps: its track takes the row's sparkline,
+    /// and the samples the steps since would have added (the same busy and
+    /// CPU time, up to the step before this one), so the next full step
+    /// reads its window as if it had taken every one.
+    static func unsettle(_ track: inout WorkerTrack, now: UInt64, previous: UInt64, window: UInt64) {
+        guard let settled = track.settled else { return }
+        track.settled = nil
+        track.activity = settled.row.activity
+        // From the window's start (or the last sample) to the step before
+        // this one, a step apart (the last gap between steps; at most 64
+        // samples a window): the samples that drop out of the window one by
+        // one in the steps to come, as full steps' would.
+        guard previous > settled.last.at, previous < now else { return }
+        let windowStart = now > window ? now - window : 0
+        let gap = max(now - previous, window / 64, 1)
+        var at = previous
+        var times: [UInt64] = []
+        while at > settled.last.at, at >= windowStart {
+            times.append(at)
+            if at < gap { break }
+            at -= gap
+        }
+        for t in times.reversed() {
+            track.samples.append(at: t, busy: settled.last.busy, cpu: settled.last.cpu, keepingWithin: window)
+        }
+    }
+
+    /// A settled worker's row moved on to `now`, as ``stepWorker`` would
+    /// make it; nil when the worker is not settled or its readings changed.
+    static func stepSettled(_ track: inout WorkerTrack, reading: EngineReadings.Worker, r: EngineReadings,
+                            now: UInt64, historyLength: Int) -> WorkerSnapshot? {
+        guard track.settled != nil, !track.settled!.woken, track.settled!.key == reading.key else { return nil }
+        // Its samples would all hold the same busy time: busy 0, a 0 on the sparkline.
+        track.settled!.row.activity.append(0, keepingLast: historyLength)
+        if let ready = reading.readyAt, now > ready {
+            track.settled!.row.busyTotal = min(1, Double(reading.busyNanos) / Double(now - ready))
+        }
+        if track.settled!.schedVersion != r.schedVersion {
+            let figures = reading.tid != 0 ? r.sched[reading.tid] : nil
+            track.settled!.row.sched = figures?.recent
+            track.settled!.row.schedTotal = figures?.total
+            track.settled!.schedVersion = r.schedVersion
+        }
+        return track.settled!.row
+    }
+
+    /// Settles a worker whose figures this step can only move with the clock.
+    static func settleIfQuiet(_ track: inout WorkerTrack, row: WorkerSnapshot, reading: EngineReadings.Worker,
+                              schedVersion: UInt64) {
+        guard reading.current == nil, reading.state.isLive, !reading.stopRequested, row.busy == 0,
+              let first = track.samples.first, let last = track.samples.last, first.busy == last.busy,
+              track.samples.count >= 2, track.runWindow.count == 0 else { return }
+        track.settled = WorkerTrack.Settled(key: reading.key, row: row, schedVersion: schedVersion, last: last)
+    }
+
     /// One worker's figures for this step, moving its track on.
-    static func stepWorker(_ track: inout WorkerTrack, reading: EngineReadings.Worker, sched: ThreadFigures?,
+    static func stepWorker(_ track: inout WorkerTrack, reading record: EngineReadings.Worker, sched: EngineReadings.SchedFigures?,
                            now: UInt64, window: UInt64, historyLength: Int) -> WorkerSnapshot {
-        let record = reading.record
         // A thread that ended between the copy and the read reads 0: keep its last figure.
-        let cpu = max(reading.cpu, track.samples.last?.cpu ?? 0)
+        let cpu = max(record.cpu, track.samples.lastCPU ?? 0)
         let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
         let busyTotal = record.busyNanos &+ running
         var busyShare = 0.0
         var cpuPerWall = 0.0
         if record.state.isLive {
-            track.samples.append((now, busyTotal, cpu))
-            while track.samples.count > 2, let first = track.samples.first, now &- first.at > window {
-                track.samples.removeFirst()
-            }
+            track.samples.append(at: now, busy: busyTotal, cpu: cpu, keepingWithin: window)
         }
         if let first = track.samples.first, let last = track.samples.last, last.at > first.at {
             let wall = Double(last.at - first.at)
@@ -239,7 +347,7 @@ extension Monitor {
             cpuPerWall = busyDelta > 0 ? min(1.5, Double(last.cpu &- first.cpu) / busyDelta) : 0
         }
         if record.state.isLive, track.samples.count >= 2 {
-            let prev = track.samples[track.samples.count - 2]
+            let prev = track.samples.beforeLast
             let wall = Double(now &- prev.at)
             track.activity.append(wall > 0 ? min(1, Double(busyTotal &- prev.busy) / wall) : 0,
                                   keepingLast: historyLength)
@@ -254,7 +362,7 @@ extension Monitor {
             endReason: record.endReason, run: track.runWindow.summary())
         // Shared with the track, not copied (see ``SampleHistory``).
         worker.activity = track.activity
-        if record.current != nil { worker.progress = record.flags.progress }
+        if record.current != nil { worker.progress = record.progress }
         if let figures = sched {
             // An ended thread has no recent rates: it no longer runs.
             worker.sched = record.state.isLive ? figures.recent : nil

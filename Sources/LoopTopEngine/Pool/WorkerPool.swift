@@ -115,7 +115,9 @@ struct PoolState {
     /// the pool's lock held, so no job is between two ledgers).
     var ledger: JobCounts {
         var total = counts + loop
-        for worker in workers { total = total + worker.ledger.withLock { $0.counts } }
+        // By index: `for worker in workers` copied every record (and retained
+        // its references) to read one lock's figures.
+        for i in workers.indices { total = total + workers[i].ledger.withLock { $0.counts } }
         return total
     }
     var liveCount: Int { workers.reduce(0) { $0 + ($1.state.isLive && !$1.stopRequested ? 1 : 0) } }

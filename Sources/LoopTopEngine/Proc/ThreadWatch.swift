@@ -35,6 +35,8 @@ final class ThreadWatch: @unchecked Sendable {
     private struct State {
         var entries: [Int32: Entry] = [:]
         var published: [Int32: ThreadFigures] = [:]
+        /// Moves on each time `published` changes (once a sweep, and as a thread ends).
+        var version: UInt64 = 0
         var stop = false
     }
 
@@ -86,6 +88,7 @@ final class ThreadWatch: @unchecked Sendable {
             entry.ended = now
             s.entries[tid] = entry
             s.published[tid] = entry.figures
+            s.version &+= 1
         }
     }
 
@@ -93,6 +96,14 @@ final class ThreadWatch: @unchecked Sendable {
     /// A copy in storage of its own (see `Engine.gather`): the published
     /// table is updated in place under the lock while callers read this.
     func figures() -> [Int32: ThreadFigures] { state.withLock { $0.published.mapValues { $0 } } }
+
+    /// The figures and their version, or nil when they are still those of
+    /// `version`: a caller that ticks more often than the sweep (10 frames a
+    /// second against one sweep) copies 1,000 threads' figures once a sweep,
+    /// not once a frame.
+    func figures(newerThan version: UInt64?) -> (version: UInt64, figures: [Int32: ThreadFigures])? {
+        state.withLock { s in s.version == version ? nil : (s.version, s.published.mapValues { $0 }) }
+    }
 
     /// One pass over the live threads: reads each without holding the lock.
     func sweep() {
@@ -115,6 +126,7 @@ final class ThreadWatch: @unchecked Sendable {
                 s.entries[tid] = nil
                 s.published[tid] = nil
             }
+            s.version &+= 1
         }
     }
 
