@@ -153,7 +153,8 @@ public struct HeadlessReport: Codable, Sendable, Equatable {
     public var mode: String
     public var workload: String
     public var job_ms: Double
-    /// Run time p50 of recent completed jobs of the workload and size asked for now (null: none yet, or a mix).
+    /// Run time p50 of recent completed jobs of the workload and size asked
+    /// for now; the key is left out while there is none yet, or a mix is asked for.
     public var job_run_p50_ms: Double?
     public var rate: Double
     public var paused: Bool

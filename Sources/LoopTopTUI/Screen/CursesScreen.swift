@@ -163,6 +163,18 @@ public final class CursesScreen: Screen {
             }
             return
         }
+        // Borders and sparklines, on a terminal that shows them: a cell a
+        // scalar (see ``TextWidth/isSimpleNarrow(_:)``), in one call.
+        if unicode, TextWidth.isSimpleNarrow(text) {
+            let skip = max(0, -col)
+            let room = size.cols - max(0, col)
+            guard room > 0 else { return }
+            var line = text.unicodeScalars.dropFirst(skip).prefix(room).map { wchar_t(bitPattern: $0.value) }
+            guard !line.isEmpty else { return }
+            line.append(0)
+            _ = mvwaddwstr(window, Int32(row), Int32(max(0, col)), line)
+            return
+        }
         var c = col
         var run: [wchar_t] = []
         var runStart = col

@@ -56,6 +56,20 @@ public final class MemoryScreen: Screen {
             }
             return
         }
+        // Borders and sparklines: a cell a scalar (see ``TextWidth/isSimpleNarrow(_:)``).
+        if TextWidth.isSimpleNarrow(text) {
+            let cols = size.cols
+            cells.withUnsafeMutableBufferPointer { all in
+                let line = UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols])
+                var c = col
+                for scalar in text.unicodeScalars {
+                    if c >= cols { break }
+                    if c >= 0 { Self.set(line, c, Cell(character: Character(scalar), style: style)) }
+                    c += 1
+                }
+            }
+            return
+        }
         var c = col
         for character in TextWidth.sanitized(text) {
             let w = TextWidth.width(of: character)

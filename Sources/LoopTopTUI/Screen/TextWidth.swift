@@ -22,6 +22,22 @@ public enum TextWidth {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
+    /// Only scalars that are each a character of one cell on their own
+    /// (printable ASCII, Latin-1 and Latin Extended letters, dashes, quotes,
+    /// "…", "−", arrows, box drawing, block elements, braille): nothing
+    /// combines with them, none is wide or a control. A frame's borders and
+    /// sparklines are such, and are drawn a scalar a cell, with no walk by
+    /// Characters.
+    static func isSimpleNarrow(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            switch s.value {
+            case 0x20...0x7E, 0xA0...0x2FF, 0x2010...0x2027, 0x2190...0x21FF, 0x2212, 0x2500...0x259F,
+                 0x2800...0x28FF: true
+            default: false
+            }
+        }
+    }
+
     /// `text` with control characters (newlines, escapes, tabs) made visible as "?".
     public static func sanitized(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }

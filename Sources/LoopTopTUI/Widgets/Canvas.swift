@@ -33,6 +33,22 @@ public struct Canvas {
             screen.put(out, row: rect.row + row, col: rect.col + max(0, col), style: style)
             return
         }
+        // Borders and sparklines: a cell a scalar (see ``TextWidth/isSimpleNarrow(_:)``).
+        if TextWidth.isSimpleNarrow(text) {
+            let scalars = text.unicodeScalars
+            let count = scalars.count
+            guard count > skip, room > 0 else { return }
+            let out: String
+            if skip == 0 && count <= room {
+                out = text
+            } else {
+                var cut = String.UnicodeScalarView()
+                cut.append(contentsOf: scalars.dropFirst(skip).prefix(room))
+                out = String(cut)
+            }
+            screen.put(out, row: rect.row + row, col: rect.col + max(0, col), style: style)
+            return
+        }
         var out = ""
         for c in TextWidth.sanitized(text) {
             let w = TextWidth.width(of: c)
