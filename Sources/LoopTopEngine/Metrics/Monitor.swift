@@ -387,9 +387,10 @@ struct WorkerTrack {
     /// moved on in place (its whole-run busy share, a zero on its
     /// sparkline) without its samples or windows: with 1,000 workers most
     /// are such, and stepping them all was most of a frame (perf).
+    /// (Plain values: the row is kept beside it, in ``settledRow``, so that
+    /// checking a worker reads a few words, not a copy of its row.)
     struct Settled {
         var key: EngineReadings.Worker.Key
-        var row: WorkerSnapshot
         /// The /proc figures' version the row holds.
         var schedVersion: UInt64
         /// The sample the samples ended with.
@@ -398,6 +399,8 @@ struct WorkerTrack {
         var woken = false
     }
     var settled: Settled?
+    /// A settled worker's row, moved on in place each step.
+    var settledRow: WorkerSnapshot?
     var samples = BusySamples()
     var activity = SampleHistory()
     var recentJobs: Deque<JobRecord> = []
@@ -502,6 +505,7 @@ struct Monitor {
         lagHistory.removeAll(); utilizationHistory.removeAll(); depthHistory.removeAll()
         for i in tracks.values.indices {
             tracks.values[i].settled = nil
+            tracks.values[i].settledRow = nil
             tracks.values[i].samples.removeAll()
             tracks.values[i].activity.removeAll()
             tracks.values[i].recentJobs.removeAll()

@@ -280,7 +280,8 @@ extension Monitor {
     static func unsettle(_ track: inout WorkerTrack, now: UInt64, previous: UInt64, window: UInt64) {
         guard let settled = track.settled else { return }
         track.settled = nil
-        track.activity = settled.row.activity
+        if let row = track.settledRow { track.activity = row.activity }
+        track.settledRow = nil
         // From the window's start (or the last sample) to the step before
         // this one, a step apart (the last gap between steps; at most 64
         // samples a window): the samples that drop out of the window one by
@@ -304,19 +305,21 @@ extension Monitor {
     /// make it; nil when the worker is not settled or its readings changed.
     static func stepSettled(_ track: inout WorkerTrack, reading: EngineReadings.Worker, r: EngineReadings,
                             now: UInt64, historyLength: Int) -> WorkerSnapshot? {
-        guard track.settled != nil, !track.settled!.woken, track.settled!.key == reading.key else { return nil }
-        // Its samples would all hold the same busy time: busy 0, a 0 on the sparkline.
-        track.settled!.row.activity.append(0, keepingLast: historyLength)
-        if let ready = reading.readyAt, now > ready {
-            track.settled!.row.busyTotal = min(1, Double(reading.busyNanos) / Double(now - ready))
+        guard let settled = track.settled, !settled.woken, settled.key == reading.key, track.settledRow != nil else {
+            return nil
         }
-        if track.settled!.schedVersion != r.schedVersion {
+        // Its samples would all hold the same busy time: busy 0, a 0 on the sparkline.
+        track.settledRow!.activity.append(0, keepingLast: historyLength)
+        if let ready = reading.readyAt, now > ready {
+            track.settledRow!.busyTotal = min(1, Double(reading.busyNanos) / Double(now - ready))
+        }
+        if settled.schedVersion != r.schedVersion {
             let figures = reading.tid != 0 ? r.sched[reading.tid] : nil
-            track.settled!.row.sched = figures?.recent
-            track.settled!.row.schedTotal = figures?.total
+            track.settledRow!.sched = figures?.recent
+            track.settledRow!.schedTotal = figures?.total
             track.settled!.schedVersion = r.schedVersion
         }
-        return track.settled!.row
+        return track.settledRow
     }
 
     /// Settles a worker whose figures this step can only move with the clock.
@@ -325,7 +328,8 @@ extension Monitor {
         guard reading.current == nil, reading.state.isLive, !reading.stopRequested, row.busy == 0,
               let first = track.samples.first, let last = track.samples.last, first.busy == last.busy,
               track.samples.count >= 2, track.runWindow.count == 0 else { return }
-        track.settled = WorkerTrack.Settled(key: reading.key, row: row, schedVersion: schedVersion, last: last)
+        track.settled = WorkerTrack.Settled(key: reading.key, schedVersion: schedVersion, last: last)
+        track.settledRow = row
     }
 
     /// One worker's figures for this step, moving its track on.
