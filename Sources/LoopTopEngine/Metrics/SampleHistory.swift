@@ -84,26 +84,6 @@ public struct SampleHistory: Sendable, RandomAccessCollection, Equatable, Codabl
     }
 
     /// Empties it (the buffer is left to the copies that still hold it).
-    /// The values appended to `earlier` to make this history (the oldest
-    /// dropped as the limit kept it): nil when this one is not `earlier`
-    /// moved on. What a recording writes of a sparkline each frame.
-    func added(since earlier: SampleHistory) -> ArraySlice<Double>? {
-        // A copy that appended to the same buffer: the new values are its tail.
-        if let b = buffer, b === earlier.buffer, upper >= earlier.upper, lower >= earlier.lower,
-           lower <= earlier.upper {
-            return ArraySlice(UnsafeBufferPointer(start: b.values + earlier.upper, count: upper - earlier.upper))
-        }
-        // Moved to a buffer of its own: a few appended values, found by comparing.
-        let all = Array(self)
-        let before = Array(earlier)
-        for k in 0...Swift.min(all.count, 16) {
-            let kept = all.count - k
-            guard kept <= before.count else { continue }
-            if all[..<kept].elementsEqual(before[(before.count - kept)...]) { return all[kept...] }
-        }
-        return nil
-    }
-
     public mutating func removeAll() {
         buffer = nil
         lower = 0

@@ -1,4 +1,4 @@
-/// How a recorded frame (format versions 2 and 3) writes its worker rows: a row
+/// How a recorded frame (format version 2) writes its worker rows: a row
 /// already in the line before is written as its id and the figures that
 /// changed since then; an unchanged row is not written at all; a new
 /// worker's row is written whole. A reader carries the rows of the line
@@ -69,53 +69,18 @@ enum RowKey: String, CodingKey, CaseIterable {
          runHistogram, run
 }
 
-/// Keys a changed row has beyond a row's own (format 3): a sparkline as
-/// the values appended since the line before (a whole one was most of a
-/// frame's bytes: 600 values a worker), and its length after them when the
-/// oldest were dropped.
-enum PatchKey: String, CodingKey {
-    case activityAdded, activityCount
-}
-
 /// A row as written: its id and each figure that differs from `before`
-/// (an optional figure that became nil is written as null); a sparkline
-/// that moved on as the values added.
+/// (an optional figure that became nil is written as null).
 struct RowChange: Encodable {
     let row: WorkerSnapshot
     let before: WorkerSnapshot
 
-    /// The values the sparkline gained since `before`, when writing them is
-    /// shorter than writing it whole.
-    static func activityAdded(_ row: WorkerSnapshot, _ before: WorkerSnapshot) -> ArraySlice<Double>? {
-        guard let added = row.activity.added(since: before.activity), added.count < row.activity.count else { return nil }
-        return added
-    }
-
-    /// A row's keys and the patch's own, in one object.
-    enum Key: CodingKey {
-        case row(RowKey), patch(PatchKey)
-        var stringValue: String {
-            switch self {
-            case .row(let k): k.stringValue
-            case .patch(let k): k.stringValue
-            }
-        }
-        init?(stringValue: String) {
-            if let k = RowKey(stringValue: stringValue) { self = .row(k) }
-            else if let k = PatchKey(stringValue: stringValue) { self = .patch(k) }
-            else { return nil }
-        }
-        var intValue: Int? { nil }
-        init?(intValue: Int) { nil }
-        static let id = Key.row(.id), activity = Key.row(.activity)
-    }
-
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
+        var c = encoder.container(keyedBy: RowKey.self)
         try c.encode(row.id, forKey: .id)
         func put<T: Encodable & Equatable>(_ key: RowKey, _ field: (WorkerSnapshot) -> T) throws {
             let value = field(row)
-            if value != field(before) { try c.encode(value, forKey: .row(key)) }
+            if value != field(before) { try c.encode(value, forKey: key) }
         }
         try put(.name) { $0.name }
         try put(.tid) { $0.tid }
@@ -130,16 +95,7 @@ struct RowChange: Encodable {
         try put(.cpuMs) { $0.cpuMs }
         try put(.startupMs) { $0.startupMs }
         try put(.endReason) { $0.endReason }
-        if row.activity != before.activity {
-            if let added = RowChange.activityAdded(row, before) {
-                try c.encode(Array(added), forKey: .patch(.activityAdded))
-                if row.activity.count != before.activity.count + added.count {
-                    try c.encode(row.activity.count, forKey: .patch(.activityCount))
-                }
-            } else {
-                try c.encode(row.activity, forKey: .activity)
-            }
-        }
+        try put(.activity) { $0.activity }
         try put(.recentJobs) { $0.recentJobs }
         try put(.sched) { $0.sched }
         try put(.schedTotal) { $0.schedTotal }
@@ -205,29 +161,13 @@ extension RowChange {
             if let reason = row.endReason { writer.string(reason) } else { writer.raw("null") }
         }
         if row.activity != before.activity {
-            func doubles(_ values: some Sequence<Double>) {
-                writer.raw("[")
-                for (i, v) in values.enumerated() {
-                    if i > 0 { writer.raw(",") }
-                    writer.double(v)
-                }
-                writer.raw("]")
+            key(.activity)
+            writer.raw("[")
+            for (i, v) in row.activity.enumerated() {
+                if i > 0 { writer.raw(",") }
+                writer.double(v)
             }
-            if let added = RowChange.activityAdded(row, before) {
-                writer.raw(",")
-                writer.string(PatchKey.activityAdded.stringValue)
-                writer.raw(":")
-                doubles(added)
-                if row.activity.count != before.activity.count + added.count {
-                    writer.raw(",")
-                    writer.string(PatchKey.activityCount.stringValue)
-                    writer.raw(":")
-                    writer.raw(String(row.activity.count))
-                }
-            } else {
-                key(.activity)
-                doubles(row.activity)
-            }
+            writer.raw("]")
         }
         try value(.recentJobs) { $0.recentJobs }
         try value(.sched) { $0.sched }
@@ -269,19 +209,6 @@ struct RowPatch: Decodable {
         try take(.startupMs) { (w, v: Double?) in w.startupMs = v }
         try take(.endReason) { (w, v: String?) in w.endReason = v }
         try take(.activity) { (w, v: SampleHistory) in w.activity = v }
-        let p = try decoder.container(keyedBy: PatchKey.self)
-        if p.contains(.activityAdded) {
-            let added = try p.decode([Double].self, forKey: .activityAdded)
-            let count = try p.decodeIfPresent(Int.self, forKey: .activityCount)
-            if let count, count < 0 {
-                throw DecodingError.dataCorruptedError(forKey: .activityCount, in: p, debugDescription: "a negative length")
-            }
-            changes.append { w in
-                let keep = count ?? (w.activity.count + added.count)
-                for v in added { w.activity.append(v, keepingLast: Swift.max(1, keep)) }
-                if keep == 0 { w.activity.removeAll() }
-            }
-        }
         try take(.recentJobs) { (w, v: [JobRecord]) in w.recentJobs = v }
         try take(.sched) { (w, v: TaskRates?) in w.sched = v }
         try take(.schedTotal) { (w, v: TaskRates?) in w.schedTotal = v }

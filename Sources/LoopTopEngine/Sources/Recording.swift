@@ -28,9 +28,9 @@ public struct RecordingHeader: Sendable, Equatable, Codable {
     public var history_length: Int
 
     public static let formatName = "looptop-recording"
-    public static let currentVersion = 3
+    public static let currentVersion = 2
     /// Versions this looptop reads.
-    public static let readableVersions = 1...3
+    public static let readableVersions = 1...2
 
     public init(source: SourceInfo, startedUnix: Double, cores: Int, framesPerSecond: Double, historyLength: Int) {
         format = Self.formatName
