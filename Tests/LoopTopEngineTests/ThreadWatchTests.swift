@@ -21,15 +21,15 @@ import Testing
         let tid = currentTID()
         watch.register(tid: tid, at: monotonicNow() &- 1_000_000_000)
         watch.sweep()
-        var figures = try #require(watch.figures()[tid])
+        var figures = try #require(watch.figures(newerThan: nil)?.figures[tid])
         #expect(figures.reading?.tid == tid)
         #expect(figures.total != nil)
         #expect(figures.recent == nil)
         watch.sweep()
-        figures = try #require(watch.figures()[tid])
+        figures = try #require(watch.figures(newerThan: nil)?.figures[tid])
         #expect(figures.recent != nil)
         watch.finish(tid: tid)
-        #expect(watch.figures()[tid]?.total != nil)
+        #expect(watch.figures(newerThan: nil)?.figures[tid]?.total != nil)
     }
 
     /// Seconds since boot now, and a thread's start from its stat (field 22), as a user would compute.

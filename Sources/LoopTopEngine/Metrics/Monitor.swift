@@ -340,42 +340,33 @@ struct ScopeFigures {
 
 /// What the monitor keeps of one worker between snapshots.
 /// A worker's (time, busy time, CPU time) at each step within the window,
-/// oldest first: arrays with a moving start, read at the frame rate for
+/// oldest first: an array with a moving start, read at the frame rate for
 /// every worker (a Deque's generic `last` was a ninth of a 1,000-worker
 /// frame; perf).
 struct BusySamples {
     typealias Sample = (at: UInt64, busy: UInt64, cpu: UInt64)
-    private var at: [UInt64] = []
-    private var busy: [UInt64] = []
-    private var cpu: [UInt64] = []
+    private var samples: [Sample] = []
     private var start = 0
 
-    var count: Int { at.count - start }
-    var first: Sample? { start < at.count ? (at[start], busy[start], cpu[start]) : nil }
-    var last: Sample? { start < at.count ? (at[at.count - 1], busy[at.count - 1], cpu[at.count - 1]) : nil }
-    var lastCPU: UInt64? { start < at.count ? cpu[cpu.count - 1] : nil }
+    var count: Int { samples.count - start }
+    var first: Sample? { start < samples.count ? samples[start] : nil }
+    var last: Sample? { start < samples.count ? samples[samples.count - 1] : nil }
     /// The sample before the last (call with `count >= 2`).
-    var beforeLast: Sample { (at[at.count - 2], busy[at.count - 2], cpu[at.count - 2]) }
+    var beforeLast: Sample { samples[samples.count - 2] }
 
     /// Appends a sample, then drops the oldest while more than two are
     /// kept and the oldest is more than `window` before `now`.
-    mutating func append(at now: UInt64, busy b: UInt64, cpu c: UInt64, keepingWithin window: UInt64) {
-        at.append(now)
-        busy.append(b)
-        cpu.append(c)
-        while count > 2, now &- at[start] > window { start += 1 }
-        if start > 64, start * 2 > at.count {
-            at.removeFirst(start)
-            busy.removeFirst(start)
-            cpu.removeFirst(start)
+    mutating func append(at now: UInt64, busy: UInt64, cpu: UInt64, keepingWithin window: UInt64) {
+        samples.append((now, busy, cpu))
+        while count > 2, now &- samples[start].at > window { start += 1 }
+        if start > 64, start * 2 > samples.count {
+            samples.removeFirst(start)
             start = 0
         }
     }
 
     mutating func removeAll() {
-        at.removeAll()
-        busy.removeAll()
-        cpu.removeAll()
+        samples.removeAll()
         start = 0
     }
 }

@@ -336,7 +336,7 @@ extension Monitor {
     static func stepWorker(_ track: inout WorkerTrack, reading record: EngineReadings.Worker, sched: EngineReadings.SchedFigures?,
                            now: UInt64, window: UInt64, historyLength: Int) -> WorkerSnapshot {
         // A thread that ended between the copy and the read reads 0: keep its last figure.
-        let cpu = max(record.cpu, track.samples.lastCPU ?? 0)
+        let cpu = max(record.cpu, track.samples.last?.cpu ?? 0)
         let running = record.current.map { now > $0.startedAt ? now - $0.startedAt : 0 } ?? 0
         let busyTotal = record.busyNanos &+ running
         var busyShare = 0.0

@@ -44,29 +44,12 @@ struct WorkerRecord {
     var thread: OSThread?
     var state: WorkerState = .starting
     var stopRequested = false
-    // Copied from `ledger` by `reading()`, for the snapshot's step.
-    var current: RunningJob?
-    var jobsDone: UInt64 = 0
-    var jobsFailed: UInt64 = 0
-    var busyNanos: UInt64 = 0
     var spawnedAt: UInt64
     var readyAt: UInt64?
     var endedAt: UInt64?
     var endReason: String?
     var tid: Int32 = 0
     var cpuNanosAtExit: UInt64 = 0
-
-    /// The record with its worker's figures as they are now (call with the pool's lock held).
-    func reading() -> WorkerRecord {
-        var copy = self
-        ledger.withLock { l in
-            copy.current = l.current
-            copy.jobsDone = l.jobsDone
-            copy.jobsFailed = l.jobsFailed
-            copy.busyNanos = l.busyNanos
-        }
-        return copy
-    }
 }
 
 /// The job a worker is running now.

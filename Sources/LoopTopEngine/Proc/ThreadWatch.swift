@@ -92,12 +92,10 @@ final class ThreadWatch: @unchecked Sendable {
         }
     }
 
-    /// The figures of every thread known, by tid.
-    /// A copy in storage of its own (see `Engine.gather`): the published
-    /// table is updated in place under the lock while callers read this.
-    func figures() -> [Int32: ThreadFigures] { state.withLock { $0.published.mapValues { $0 } } }
-
-    /// The figures and their version, or nil when they are still those of
+    /// The figures of every thread known, by tid, in storage of their own
+    /// (see `Engine.gather`: the published table is updated in place under
+    /// the lock while callers read this), and their version; or nil when
+    /// they are still those of
     /// `version`: a caller that ticks more often than the sweep (10 frames a
     /// second against one sweep) copies 1,000 threads' figures once a sweep,
     /// not once a frame.

@@ -41,33 +41,16 @@ public final class MemoryScreen: Screen {
 
     public func put(_ text: String, row: Int, col: Int, style: Style) {
         guard row >= 0, row < size.rows else { return }
-        // Printable ASCII (most of a frame): a cell a byte, no Characters
-        // to break out of the string (that walk was most of a frame's drawing).
+        // Printable ASCII (most of a frame), and borders and sparklines
+        // (see ``TextWidth/isSimpleNarrow(_:)``): a cell a byte or scalar,
+        // no Characters to break out of the string (that walk was most of a
+        // frame's drawing).
         if TextWidth.isPrintableASCII(text) {
-            let cols = size.cols
-            cells.withUnsafeMutableBufferPointer { all in
-                let line = UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols])
-                var c = col
-                for byte in text.utf8 {
-                    if c >= cols { break }
-                    if c >= 0 { Self.set(line, c, Cell(character: Self.ascii[Int(byte)], style: style)) }
-                    c += 1
-                }
-            }
+            putNarrow(text.utf8.lazy.map { Self.ascii[Int($0)] }, row: row, col: col, style: style)
             return
         }
-        // Borders and sparklines: a cell a scalar (see ``TextWidth/isSimpleNarrow(_:)``).
         if TextWidth.isSimpleNarrow(text) {
-            let cols = size.cols
-            cells.withUnsafeMutableBufferPointer { all in
-                let line = UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols])
-                var c = col
-                for scalar in text.unicodeScalars {
-                    if c >= cols { break }
-                    if c >= 0 { Self.set(line, c, Cell(character: Character(scalar), style: style)) }
-                    c += 1
-                }
-            }
+            putNarrow(text.unicodeScalars.lazy.map(Character.init), row: row, col: col, style: style)
             return
         }
         var c = col
@@ -84,6 +67,20 @@ public final class MemoryScreen: Screen {
                 }
             }
             c += w
+        }
+    }
+
+    /// Characters of one cell each, from `col` on, cut at the screen's edges.
+    private func putNarrow(_ characters: some Sequence<Character>, row: Int, col: Int, style: Style) {
+        let cols = size.cols
+        cells.withUnsafeMutableBufferPointer { all in
+            let line = UnsafeMutableBufferPointer(rebasing: all[row * cols ..< (row + 1) * cols])
+            var c = col
+            for character in characters {
+                if c >= cols { break }
+                if c >= 0 { Self.set(line, c, Cell(character: character, style: style)) }
+                c += 1
+            }
         }
     }
 
